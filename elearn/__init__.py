@@ -1,0 +1,100 @@
+"""elearn: a lightweight e-learning platform for Indonesian civil servants (ASN)."""
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from .config import DefaultConfig
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config=None):
+    """Build the application: config in layers, extensions, blueprints, CLI, error pages."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_object(DefaultConfig)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env("ELEARN")
+    else:
+        app.config.from_mapping(test_config)
+    _finish_config(app)
+
+    from . import extensions as ext
+
+    ext.db.init_app(app)
+    ext.migrate.init_app(app, ext.db, directory=str(ROOT / "migrations"))
+    ext.csrf.init_app(app)
+    ext.limiter.init_app(app)
+
+    from .i18n import init_i18n
+
+    init_i18n(app)
+
+    from .auth.session import init_login
+
+    init_login(app)
+
+    from . import models  # noqa: F401  (registers the tables)
+    from .admin.routes import bp as admin_bp
+    from .auth.routes import bp as auth_bp
+    from .main.routes import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+    from .cli import register_cli
+    from .web import init_web
+
+    register_cli(app)
+    init_web(app)
+    return app
+
+
+def _finish_config(app):
+    """Derive settings that depend on others, and refuse unsafe production settings."""
+    cfg = app.config
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not cfg.get("SQLALCHEMY_DATABASE_URI"):
+        url = cfg.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'elearn.sqlite3'}"
+        cfg["SQLALCHEMY_DATABASE_URI"] = url
+    uri = cfg["SQLALCHEMY_DATABASE_URI"]
+    options = dict(cfg.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if uri.startswith("sqlite"):
+        options.setdefault("connect_args", {"timeout": 30})
+    else:
+        options.setdefault("pool_pre_ping", True)
+    cfg["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+    if not cfg.get("SECRET_KEY"):
+        if cfg["PRODUCTION"]:
+            raise RuntimeError(
+                "ELEARN_SECRET_KEY must be set in production (or SECRET_KEY in instance/config.py)."
+            )
+        cfg["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
+    if cfg["PRODUCTION"]:
+        cfg["SESSION_COOKIE_SECURE"] = True
+        cfg["REMEMBER_COOKIE_SECURE"] = True
+
+
+def _instance_secret(path):
+    """Read the generated secret key, creating it (readable by the owner only) on first run."""
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another worker wrote it first
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key

@@ -1,0 +1,77 @@
+"""Account logic: authentication, password changes and reset tokens."""
+
+from urllib.parse import urlsplit
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from ..models import User
+from ..nip import clean_nip
+from ..timeutil import utcnow
+
+_DUMMY_HASH = None
+
+
+def find_account(identifier):
+    """The user with this NIP or email (case-insensitive), or None."""
+    identifier = (identifier or "").strip()
+    if "@" in identifier:
+        stmt = select(User).where(func.lower(User.email) == identifier.lower())
+    else:
+        stmt = select(User).where(User.nip == clean_nip(identifier))
+    return db.session.scalar(stmt)
+
+
+def authenticate(identifier, password):
+    """Return (user, problem): problem is None, 'invalid' or 'inactive'."""
+    global _DUMMY_HASH
+    user = find_account(identifier)
+    if user is None or not user.password_hash:
+        # Spend the same time as a real check so that timing does not reveal accounts.
+        if _DUMMY_HASH is None:
+            _DUMMY_HASH = generate_password_hash("not-a-password")
+        check_password_hash(_DUMMY_HASH, password)
+        return None, "invalid"
+    if not user.check_password(password):
+        return None, "invalid"
+    if not user.active:
+        return None, "inactive"
+    user.last_login_at = utcnow()
+    return user, None
+
+
+def account_key(identifier):
+    """Normalized identifier used to throttle sign-in attempts per account."""
+    identifier = (identifier or "").strip().lower()
+    return identifier if "@" in identifier else clean_nip(identifier)
+
+
+def is_safe_next(target):
+    """Only same-site paths are followed after sign-in (no scheme, host or '//')."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
+def _serializer():
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+
+
+def make_reset_token(user):
+    # The session version changes with the password, so a used link cannot be used again.
+    return _serializer().dumps({"u": user.id, "v": user.session_version})
+
+
+def user_for_reset_token(token):
+    try:
+        data = _serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
+    except (SignatureExpired, BadSignature):
+        return None
+    user = db.session.get(User, data.get("u"))
+    if user is None or not user.active or user.session_version != data.get("v"):
+        return None
+    return user

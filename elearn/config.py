@@ -1,0 +1,57 @@
+"""Default settings. Overridden by instance/config.py, then by ELEARN_* environment variables."""
+
+
+class DefaultConfig:
+    # Set PRODUCTION = True (ELEARN_PRODUCTION=true) on a real server: it requires a secret key
+    # and marks cookies Secure.
+    PRODUCTION = False
+
+    # ELEARN_DATABASE_URL, e.g. postgresql+psycopg://user:pass@host/elearn. Empty means SQLite in
+    # instance/elearn.sqlite3.
+    DATABASE_URL = ""
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+
+    INSTANCE_NAME = "Badan Pengembangan SDM"
+    INSTANCE_SHORT_NAME = "elearn"
+    TIMEZONE = "Asia/Jakarta"
+
+    # Learning hours: one JP lasts 45 minutes by convention (some agencies use 60); every PNS
+    # needs 20 JP of competency development a year (PP 11/2017 art. 203, amended by PP 17/2020).
+    JP_MINUTES = 45
+    YEARLY_JP_TARGET = 20
+
+    # Languages of the interface; the first is the default.
+    LANGUAGES = ["id", "en"]
+    BABEL_DEFAULT_LOCALE = "id"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
+
+    # Sessions and cookies.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = 8 * 3600  # one working day
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+
+    # Sign-in throttling (Flask-Limiter syntax). Only failed attempts count.
+    RATELIMIT_STORAGE_URI = "memory://"  # e.g. redis://localhost:6379/0 with several workers
+    LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
+    LOGIN_LIMIT_PER_IP = "30 per 15 minutes"
+    PASSWORD_RESET_MAX_AGE = 3600  # seconds a reset link stays valid
+    PASSWORD_MIN_LENGTH = 10
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a method name, not a password)
+
+    # Outgoing mail. With no MAIL_SERVER, mails are written to the log (development).
+    MAIL_SERVER = ""
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False  # STARTTLS
+    MAIL_USE_SSL = False
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    MAIL_SENDER = "elearn <no-reply@localhost>"
+    MAIL_TIMEOUT = 10
+
+    # Uploads (CSV imports, course packages).
+    MAX_CONTENT_LENGTH = 50 * 1024 * 1024
+
+    PER_PAGE = 25
