@@ -111,7 +111,7 @@ def runner(app):
 
 # Factories -------------------------------------------------------------------------------------
 @pytest.fixture
-def make_unit():
+def make_unit(app):
     counter = iter(range(1, 10_000))
 
     def make(name=None, parent=None, code=None):
@@ -125,7 +125,7 @@ def make_unit():
 
 
 @pytest.fixture
-def make_user():
+def make_user(app):
     counter = iter(range(1, 10_000))
 
     def make(roles=("learner",), password=PASSWORD, unit=None, active=True, **fields):

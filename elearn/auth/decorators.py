@@ -17,6 +17,7 @@ def role_required(*roles):
                 abort(403)
             return view(*args, **kwargs)
 
+        wrapped.required_roles = frozenset(roles)  # read by the route-walking test
         return wrapped
 
     return decorator

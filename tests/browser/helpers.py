@@ -1,0 +1,23 @@
+"""Shared steps of the browser tests."""
+
+from axe_playwright_python.sync_playwright import Axe
+
+_axe = Axe()
+
+
+def sign_in(page, base_url, identifier, password):
+    page.goto(f"{base_url}/login")
+    page.get_by_label("NIP atau email").fill(identifier)
+    page.get_by_label("Kata sandi").fill(password)
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_load_state("networkidle")
+
+
+def serious_accessibility_violations(page):
+    """axe-core violations of impact serious or critical on the current page."""
+    result = _axe.run(page)
+    return [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in result.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
