@@ -26,7 +26,7 @@ install: $(BIN)/.installed ## Create .venv and install the pinned runtime depend
 install-dev: $(BIN)/.installed-dev ## Install the test and tooling dependencies too
 
 translations: $(BIN)/.installed ## Compile the interface translations
-	$(BIN)/pybabel compile --use-fuzzy -d elearn/translations -f -q
+	$(BIN)/pybabel compile -d elearn/translations -f
 
 migrate: $(BIN)/.installed ## Create or upgrade the database (SQLite in instance/ by default)
 	$(BIN)/flask db upgrade
