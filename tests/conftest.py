@@ -21,6 +21,13 @@ from elearn.extensions import limiter
 from elearn.models import Unit, User
 
 PASSWORD = "correct-horse-9"
+pytest_plugins = ["browser_fixtures"]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "/browser/" in str(item.path):
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")

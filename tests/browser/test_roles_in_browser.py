@@ -1,7 +1,7 @@
 """Each demo role signs in with real Chromium and sees its own navigation."""
 
 import pytest
-from helpers import serious_accessibility_violations, sign_in
+from browser_steps import serious_accessibility_violations, sign_in
 
 from elearn.demo import DEMO_PASSWORD, EMAIL_DOMAIN, seed
 from elearn.extensions import db

@@ -1,4 +1,4 @@
-"""Browser tests: the app served on a free loopback port, driven by Debian's Chromium.
+"""Fixtures of the browser tests (tests/browser/, marked `browser`): the app served on a free loopback port, driven by Debian's Chromium.
 
 Playwright cannot download its own browser here, so it launches /usr/bin/chromium.
 """
@@ -21,12 +21,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-
-
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if "/browser/" in str(item.fspath):
-            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture
