@@ -1,4 +1,5 @@
-"""Fixtures of the browser tests (tests/browser/, marked `browser`): the app served on a free loopback port, driven by Debian's Chromium.
+"""Fixtures of the browser tests (tests/browser/, marked `browser`): the app served on a
+free loopback port, driven by Debian's Chromium.
 
 Playwright cannot download its own browser here, so it launches /usr/bin/chromium.
 """
