@@ -7,13 +7,14 @@ empty tables.
 
 import os
 import re
+import secrets
 import socket
 from email import message_from_bytes
 
 import pytest
 from aiosmtpd.controller import Controller
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 
 from elearn import create_app
 from elearn.extensions import db as _db
@@ -32,10 +33,21 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
+    """SQLite in a temp file, or a fresh PostgreSQL database made for this run (and dropped
+    after it), so that several runs against one server never share tables."""
     url = os.environ.get("ELEARN_TEST_DATABASE_URL")
-    if url:
-        return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    if not url:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        return
+    base = make_url(url)
+    name = f"{base.database}_{os.getpid()}_{secrets.token_hex(3)}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield base.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def _test_config(database_url, **overrides):
