@@ -6,14 +6,19 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
+# WTForms ships no Indonesian messages: give every validator ours.
+REQUIRED = DataRequired(message=_l("Fill in this field."))
+TOO_LONG = Length(max=254, message=_l("This is too long."))
+VALID_EMAIL = Email(check_deliverability=False, message=_l("Enter a valid email address."))
+
 
 class LoginForm(FlaskForm):
     identifier = StringField(
-        _l("NIP or email"), validators=[DataRequired(), Length(max=254)],
+        _l("NIP or email"), validators=[REQUIRED, TOO_LONG],
         render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
     )  # fmt: skip
     password = PasswordField(
-        _l("Password"), validators=[DataRequired()],
+        _l("Password"), validators=[REQUIRED],
         render_kw={"autocomplete": "current-password"},
     )  # fmt: skip
     remember = BooleanField(_l("Keep me signed in on this device"))
@@ -28,26 +33,26 @@ def _long_enough(_form, field):
 
 class NewPasswordMixin:
     new_password = PasswordField(
-        _l("New password"), validators=[DataRequired(), _long_enough, Length(max=200)],
+        _l("New password"), validators=[REQUIRED, _long_enough, TOO_LONG],
         render_kw={"autocomplete": "new-password"},
     )  # fmt: skip
     confirm = PasswordField(
         _l("Repeat the new password"),
-        validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))],
+        validators=[REQUIRED, EqualTo("new_password", message=_l("The passwords differ."))],
         render_kw={"autocomplete": "new-password"},
     )
 
 
 class ChangePasswordForm(NewPasswordMixin, FlaskForm):
     current_password = PasswordField(
-        _l("Current password"), validators=[DataRequired()],
+        _l("Current password"), validators=[REQUIRED],
         render_kw={"autocomplete": "current-password"},
     )  # fmt: skip
 
 
 class ResetRequestForm(FlaskForm):
     email = EmailField(
-        _l("Email"), validators=[DataRequired(), Email(check_deliverability=False)],
+        _l("Email"), validators=[REQUIRED, VALID_EMAIL],
         render_kw={"autocomplete": "email"},
     )  # fmt: skip
 
