@@ -52,6 +52,10 @@ def create_app(test_config=None):
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
 
+    from .media.routes import bp as media_bp
+
+    app.register_blueprint(media_bp)
+
     from .cli import register_cli
     from .web import init_web
 

@@ -3,8 +3,16 @@
 import click
 from flask import current_app
 
+from .admin.cli import users as users_cli
+
 
 def register_cli(app):
+    from .content.cli import content
+
+    app.cli.add_command(content)
+
+    app.cli.add_command(users_cli)
+
     @app.cli.group()
     def demo():
         """Demo data for trying the product."""

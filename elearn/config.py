@@ -54,4 +54,10 @@ class DefaultConfig:
     # Uploads (CSV imports, course packages).
     MAX_CONTENT_LENGTH = 50 * 1024 * 1024
 
+    # Course packages (folder or .zip): refused before anything is read beyond these limits.
+    CONTENT_MAX_FILE_BYTES = 20 * 1024 * 1024
+    CONTENT_MAX_TOTAL_BYTES = 200 * 1024 * 1024
+    CONTENT_MAX_FILES = 2000
+    USERS_IMPORT_MAX_ROWS = 20000  # rows per CSV file of people (flask users import, /admin)
+
     PER_PAGE = 25

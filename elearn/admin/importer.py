@@ -1,0 +1,523 @@
+"""Bulk import of people from a CSV file (the browser page and `flask users import` share it).
+
+All or nothing: every row is checked first, and a file with any bad row changes nothing.
+People already known (by NIP, else by email) are updated instead of duplicated; an empty cell
+never erases what is stored, and roles in the file are added to the roles a person has.
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import EmployeeType, Role, Unit, User, audit
+from ..nip import clean_nip, employee_type_for_grade, normalize_grade
+from .services import NAME_MAX, clean_text, email_problem, grade_problem, nip_problem
+
+REQUIRED_COLUMNS = ("nip", "nama", "email", "unit", "jabatan", "golongan", "roles")
+OPTIONAL_COLUMNS = ("jenis", "atasan_nip")
+
+ROLE_NAMES = {
+    "learner": Role.LEARNER,
+    "peserta": Role.LEARNER,
+    "instructor": Role.INSTRUCTOR,
+    "instruktur": Role.INSTRUCTOR,
+    "pengajar": Role.INSTRUCTOR,
+    "supervisor": Role.SUPERVISOR,
+    "atasan": Role.SUPERVISOR,
+    "admin": Role.ADMIN,
+    "administrator": Role.ADMIN,
+}
+EMPLOYEE_TYPE_NAMES = {
+    "pns": EmployeeType.PNS,
+    "pppk": EmployeeType.PPPK,
+    "non-asn": EmployeeType.NON_ASN,
+    "non asn": EmployeeType.NON_ASN,
+    "non_asn": EmployeeType.NON_ASN,
+    "nonasn": EmployeeType.NON_ASN,
+}
+_ROLE_SPLIT = re.compile(r"[;|,]")
+_EXCEL_NUMBER = re.compile(r"\d[.,]\d*[eE]\+?\d+")  # 1,98609E+17
+_CHUNK = 500  # values per IN (...) list: well under every database's parameter limit
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int | None  # as the file counts lines, header = 1; None for the file as a whole
+    message: str
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    problems: list = field(default_factory=list)
+    audit_entry: object = None
+
+    @property
+    def ok(self):
+        return not self.problems
+
+
+class _FileError(Exception):
+    def __init__(self, message, line=None):
+        super().__init__(message)
+        self.problem = Problem(line, message)
+
+
+@dataclass
+class _Row:
+    line: int
+    cells: dict
+
+
+@dataclass
+class _Plan:
+    line: int
+    user: User | None
+    nip: str | None
+    full_name: str
+    email: str
+    employee_type: str
+    unit_id: int | None
+    position: str
+    grade: str
+    roles: set
+    supervisor_nip: str
+
+
+# Reading ----------------------------------------------------------------------------------------
+def _decode(data):
+    try:
+        # utf-8-sig drops the byte order mark that Excel writes in "CSV UTF-8".
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise _FileError(
+            _l(
+                "The file is not UTF-8 text. In Excel choose Save As, type “CSV UTF-8 (Comma "
+                "delimited)”, then upload the new file."
+            )
+        ) from None
+
+
+def _delimiter(header_line):
+    # Excel in an Indonesian locale separates with ';' (the comma is the decimal mark).
+    counts = {d: header_line.count(d) for d in (";", ",", "\t")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def read_rows(data, max_rows):
+    """Parse the CSV bytes into (rows of {column: text}, problems of row shape).
+
+    Raises _FileError when the file as a whole cannot be used.
+    """
+    text = _decode(data)
+    if not text.strip():
+        raise _FileError(_l("The file is empty."))
+    delimiter = _delimiter(text.lstrip("\r\n").splitlines()[0])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows, problems, header, last_line = [], [], None, 0
+    try:
+        for cells in reader:
+            line, last_line = last_line + 1, reader.line_num
+            if not any(c.strip() for c in cells):
+                continue
+            if header is None:
+                header = _read_header(cells, line)
+                continue
+            if len(rows) + len(problems) >= max_rows:
+                raise _FileError(
+                    _l(
+                        "The file has more than %(max)d rows: split it into smaller files.",
+                        max=max_rows,
+                    )
+                )
+            # More cells than columns: usually a name like "Andi, S.Kom." left unquoted,
+            # which shifts every later cell; refuse rather than guess.
+            if len(cells) > len(header):
+                message = _l(
+                    "This row has %(cells)d cells but the header has %(columns)d columns: "
+                    "put values containing “%(sep)s” in double quotes.",
+                    cells=len(cells),
+                    columns=len(header),
+                    sep=delimiter,
+                )
+                problems.append(Problem(line, str(message)))
+                continue
+            values = dict(zip(header, (c.strip() for c in cells), strict=False))
+            rows.append(_Row(line, {name: values.get(name, "") for name in header}))
+    except csv.Error as exc:
+        raise _FileError(
+            _l("The file cannot be read as CSV: %(error)s", error=str(exc)), reader.line_num
+        ) from None
+    if header is None:
+        raise _FileError(_l("The file is empty."))
+    if not rows and not problems:
+        raise _FileError(_l("The file has no rows under the header line."))
+    return rows, problems
+
+
+def _read_header(cells, line):
+    names = [c.strip().lstrip("\ufeff").strip().lower() for c in cells]
+    seen = set()
+    for name in names:
+        if name and name in seen:
+            raise _FileError(_l("The column “%(column)s” appears twice.", column=name), line)
+        seen.add(name)
+    missing = [c for c in REQUIRED_COLUMNS if c not in seen]
+    if missing:
+        raise _FileError(
+            _l(
+                "Missing column(s): %(missing)s. The header must name: %(required)s.",
+                missing=", ".join(missing),
+                required=", ".join(REQUIRED_COLUMNS),
+            ),
+            line,
+        )
+    return names
+
+
+def parse_roles(text):
+    """Roles named in a cell ('peserta; instruktur'), and the names not understood."""
+    roles, unknown = set(), []
+    for part in _ROLE_SPLIT.split(text or ""):
+        name = part.strip().lower()
+        if not name:
+            continue
+        if name in ROLE_NAMES:
+            roles.add(ROLE_NAMES[name])
+        else:
+            unknown.append(part.strip())
+    return roles, unknown
+
+
+# Checking ---------------------------------------------------------------------------------------
+def _in_chunks(values):
+    values = sorted(values)
+    for i in range(0, len(values), _CHUNK):
+        yield values[i : i + _CHUNK]
+
+
+class _RowChecker:
+    """Checks rows against the file so far and the database, loaded once in a few IN queries."""
+
+    def __init__(self, rows):
+        self.file_nips = {clean_nip(r.cells["nip"]) for r in rows} - {""}
+        sup_nips = {clean_nip(r.cells.get("atasan_nip", "")) for r in rows} - {""}
+        emails = {r.cells["email"].lower() for r in rows} - {""}
+        self.by_nip, self.by_email = {}, {}
+        for chunk in _in_chunks(self.file_nips | sup_nips):
+            for user in db.session.scalars(select(User).where(User.nip.in_(chunk))):
+                self.by_nip[user.nip] = user
+        for chunk in _in_chunks(emails):
+            for user in db.session.scalars(select(User).where(func.lower(User.email).in_(chunk))):
+                self.by_email[user.email.lower()] = user
+        self.units_by_code, self.units_by_name = {}, {}
+        for unit in db.session.scalars(select(Unit)):
+            self.units_by_code[unit.code.upper()] = unit
+            self.units_by_name.setdefault(unit.name.lower(), []).append(unit)
+        self.seen_nip, self.seen_email, self.seen_user = {}, {}, {}
+
+    def check(self, row):
+        """Return (plan, errors) for one row; plan is None when there are errors."""
+        c, line, errors = row.cells, row.line, []
+        nip = clean_nip(c["nip"])
+        email = c["email"].lower()
+        full_name = clean_text(c["nama"])
+        position = clean_text(c["jabatan"])
+
+        errors += self._duplicates(nip, email, line)
+        user = self._person(nip, email, line, errors)
+        if not full_name:
+            errors.append(_l("The name (nama) is empty."))
+        elif len(full_name) > NAME_MAX:
+            errors.append(_l("The name is longer than %(max)d characters.", max=NAME_MAX))
+        if len(position) > NAME_MAX:
+            errors.append(_l("The position is longer than %(max)d characters.", max=NAME_MAX))
+        if problem := email_problem(email):
+            errors.append(problem)
+        final_nip, etype, grade = self._employee(c, nip, user, errors)
+        unit_id = self._unit(c["unit"], user, errors)
+        roles = self._roles(c["roles"], user, errors)
+        sup_nip = self._supervisor(c.get("atasan_nip", ""), final_nip, errors)
+        if errors:
+            return None, errors
+        # An empty cell keeps what is stored (the name and email are never empty here).
+        return _Plan(
+            line=line,
+            user=user,
+            nip=final_nip or None,
+            full_name=full_name,
+            email=email,
+            employee_type=str(etype),
+            unit_id=unit_id,
+            position=position or (user.position if user is not None else ""),
+            grade=grade,
+            roles=roles,
+            supervisor_nip=sup_nip,
+        ), []
+
+    def _duplicates(self, nip, email, line):
+        errors = []
+        if nip:
+            if nip in self.seen_nip:
+                errors.append(
+                    _l(
+                        "NIP %(nip)s also appears on line %(line)d.",
+                        nip=nip,
+                        line=self.seen_nip[nip],
+                    )
+                )
+            self.seen_nip.setdefault(nip, line)
+        if email:
+            if email in self.seen_email:
+                errors.append(
+                    _l(
+                        "The email %(email)s also appears on line %(line)d.",
+                        email=email,
+                        line=self.seen_email[email],
+                    )
+                )
+            self.seen_email.setdefault(email, line)
+        return errors
+
+    def _person(self, nip, email, line, errors):
+        """The stored person this row describes: by NIP, else by email (people without one)."""
+        user = self.by_nip.get(nip) if nip else None
+        owner = self.by_email.get(email) if email else None
+        if owner is not None and owner is not user:
+            if user is not None or (nip and owner.nip and owner.nip != nip):
+                errors.append(
+                    _l(
+                        "The email %(email)s is already used by another person: %(person)s.",
+                        email=email,
+                        person=_describe(owner),
+                    )
+                )
+            else:
+                user = owner
+        if user is not None:
+            if user.id in self.seen_user:
+                errors.append(
+                    _l(
+                        "This row describes the same person as line %(line)d.",
+                        line=self.seen_user[user.id],
+                    )
+                )
+            self.seen_user.setdefault(user.id, line)
+        return user
+
+    def _employee(self, c, nip, user, errors):
+        """(NIP, employee type, golongan) to store, checked against each other."""
+        grade = normalize_grade(c["golongan"]) or (user.grade if user is not None else "") or ""
+        # The jenis column, else what the golongan says, else what is stored, else PNS.
+        kind = c.get("jenis", "").strip().lower()
+        etype = EMPLOYEE_TYPE_NAMES.get(kind) if kind else None
+        if kind and etype is None:
+            errors.append(
+                _l("Unknown employee type “%(type)s”: use PNS, PPPK or NON-ASN.", type=kind)
+            )
+        etype = (
+            etype
+            or employee_type_for_grade(grade)
+            or (user.employee_type if user is not None else None)
+            or EmployeeType.PNS
+        )
+        final_nip = nip or (user.nip if user is not None else "") or ""
+        if _EXCEL_NUMBER.search(c["nip"]):
+            errors.append(
+                _l(
+                    "Excel turned the NIP into a number (%(value)s): format the nip column as "
+                    "Text and type the NIP again.",
+                    value=c["nip"],
+                )
+            )
+        elif problem := nip_problem(final_nip, etype):
+            errors.append(problem)
+        if problem := grade_problem(grade, etype):
+            errors.append(problem)
+        return final_nip, etype, grade
+
+    def _unit(self, text, user, errors):
+        current = user.unit_id if user is not None else None
+        if not text:
+            return current
+        unit = self.units_by_code.get(text.upper())
+        if unit is not None:
+            return unit.id
+        named = self.units_by_name.get(text.lower(), [])
+        if len(named) == 1:
+            return named[0].id
+        if named:
+            errors.append(_l("Several units are named “%(unit)s”: use the unit code.", unit=text))
+        else:
+            errors.append(
+                _l("Unknown unit “%(unit)s”: use a unit code from the Units page.", unit=text)
+            )
+        return current
+
+    def _roles(self, text, user, errors):
+        roles, unknown = parse_roles(text)
+        for name in unknown:
+            errors.append(
+                _l(
+                    "Unknown role “%(role)s”: use peserta, instruktur, atasan or admin.",
+                    role=name,
+                )
+            )
+        if user is not None:
+            return roles | user.roles  # an import adds roles; removing one is done by hand
+        return roles or {Role.LEARNER}
+
+    def _supervisor(self, text, own_nip, errors):
+        sup_nip = clean_nip(text)
+        if not sup_nip:
+            return ""
+        if sup_nip == own_nip:
+            errors.append(_l("A person cannot be their own supervisor."))
+        elif sup_nip not in self.file_nips and sup_nip not in self.by_nip:
+            errors.append(
+                _l(
+                    "No person with the NIP %(nip)s (atasan_nip) in this file or in the system.",
+                    nip=sup_nip,
+                )
+            )
+        return sup_nip
+
+
+def _describe(user):
+    return f"{user.full_name} (NIP {user.nip})" if user.nip else user.full_name
+
+
+def _check_rows(rows):
+    """Return (plans, problems): one plan per good row, every problem of every bad row."""
+    checker = _RowChecker(rows)
+    plans, problems = [], []
+    for row in rows:
+        plan, errors = checker.check(row)
+        if errors:
+            problems.extend(Problem(row.line, str(e)) for e in errors)
+        else:
+            plans.append(plan)
+    if not problems:
+        problems.extend(_supervision_loops(plans))
+    return plans, problems
+
+
+def _supervision_loops(plans):
+    """Rows whose atasan_nip chain, within the file, comes back to the row's own person."""
+    boss = {p.nip: p.supervisor_nip for p in plans if p.nip and p.supervisor_nip}
+    out = []
+    for plan in plans:
+        if not plan.nip or not plan.supervisor_nip:
+            continue
+        seen, current = set(), boss.get(plan.nip)
+        while current and current not in seen:
+            if current == plan.nip:
+                out.append(
+                    Problem(
+                        plan.line,
+                        str(_l("The atasan_nip chain loops back to this person.")),
+                    )
+                )
+                break
+            seen.add(current)
+            current = boss.get(current)
+    return out
+
+
+# Writing ----------------------------------------------------------------------------------------
+def _state(user):
+    return (
+        user.nip,
+        user.full_name,
+        user.email,
+        user.employee_type,
+        user.unit_id,
+        user.position,
+        user.grade,
+        user.supervisor_id,
+        frozenset(user.roles),
+    )
+
+
+def import_users(data, *, actor=None, filename="", via="web", max_rows=None):
+    """Check the CSV bytes and, if every row is good, create or update all people at once.
+
+    Returns an ImportResult. With problems, nothing has been changed; the caller commits
+    otherwise (the import is one audit entry with the counts).
+    """
+    if max_rows is None:
+        max_rows = current_app.config["USERS_IMPORT_MAX_ROWS"]
+    result = ImportResult()
+    try:
+        rows, problems = read_rows(data, max_rows)
+    except _FileError as exc:
+        result.problems.append(Problem(exc.problem.line, str(exc.problem.message)))
+        return result
+    result.rows = len(rows) + len(problems)
+    plans, row_problems = _check_rows(rows)
+    problems += row_problems
+    if problems:
+        result.problems = sorted(problems, key=lambda p: p.line or 0)
+        return result
+
+    before = {}
+    with db.session.no_autoflush:
+        for plan in plans:
+            user = plan.user
+            if user is None:
+                user = User(password_hash=None, active=True)
+                db.session.add(user)
+                plan.user = user
+                result.created += 1
+            else:
+                before[id(user)] = _state(user)
+            user.nip = plan.nip
+            user.full_name = plan.full_name
+            user.email = plan.email
+            user.employee_type = plan.employee_type
+            user.unit_id = plan.unit_id
+            user.position = plan.position
+            user.grade = plan.grade
+            if user.roles != plan.roles:
+                user.roles = plan.roles
+    db.session.flush()
+
+    wanted = {p.supervisor_nip for p in plans if p.supervisor_nip}
+    people = {p.nip: p.user for p in plans if p.nip}
+    missing = wanted - people.keys()
+    for chunk in _in_chunks(missing):
+        for user in db.session.scalars(select(User).where(User.nip.in_(chunk))):
+            people[user.nip] = user
+    for plan in plans:
+        if plan.supervisor_nip:
+            plan.user.supervisor_id = people[plan.supervisor_nip].id
+    for plan in plans:
+        if id(plan.user) in before:
+            if _state(plan.user) == before[id(plan.user)]:
+                result.unchanged += 1
+            else:
+                result.updated += 1
+    db.session.flush()
+    result.audit_entry = audit(
+        actor,
+        "users.import",
+        None,
+        rows=result.rows,
+        created=result.created,
+        updated=result.updated,
+        unchanged=result.unchanged,
+        file=filename or "",
+        via=via,
+    )
+    db.session.flush()
+    return result

@@ -1,0 +1,108 @@
+"""`flask content validate|import|export`: course packages from the command line.
+
+Output is for Indonesian instructors, and problems use the `file:line: message` shape that
+editors recognise. Each package is imported in its own transaction: all of it, or nothing.
+"""
+
+import click
+from flask import current_app
+from sqlalchemy import func, or_, select
+
+from ..extensions import db
+from . import messages as M
+from .exporter import DestinationExists, export_version, find_version
+from .importer import CREATED, UPDATED, import_package
+from .package import load_package
+
+
+def _echo_problems(path, problems):
+    for problem in problems:
+        click.echo(str(problem.with_prefix(path)))
+
+
+@click.group("content")
+def content():
+    """Course packages: validate, import, export (see content/README.md)."""
+
+
+@content.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+def validate(paths):
+    """Check packages (folders or .zip); print every problem as file:line: message."""
+    total = 0
+    for path in paths:
+        package, problems = load_package(path)
+        if problems:
+            _echo_problems(path, problems)
+            total += len(problems)
+        else:
+            click.echo(M.OK_SUMMARY.format(label=path, slug=package.slug, **package.counts()))
+    if total:
+        click.echo(M.PROBLEM_COUNT.format(count=total), err=True)
+        raise SystemExit(1)
+
+
+def _find_user(who):
+    from ..models import User
+
+    who = who.strip()
+    return db.session.scalar(
+        select(User).where(
+            or_(User.nip == who.replace(" ", ""), func.lower(User.email) == who.lower())
+        )
+    )
+
+
+@content.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--owner", metavar="NIP|EMAIL", help="User recorded as importer and course owner.")
+def import_(paths, owner):
+    """Validate, then import each package (all or nothing per package)."""
+    actor = None
+    if owner:
+        actor = _find_user(owner)
+        if actor is None:
+            raise click.ClickException(M.OWNER_NOT_FOUND.format(who=owner))
+    failed = 0
+    for path in paths:
+        package, problems = load_package(path)
+        if problems:
+            _echo_problems(path, problems)
+            click.echo(M.IMPORT_FAILED.format(label=path, count=len(problems)), err=True)
+            failed += 1
+            continue
+        try:
+            result = import_package(package, actor)
+            db.session.commit()
+        except Exception as exc:  # any failure: keep nothing of this package, go on
+            db.session.rollback()
+            current_app.logger.exception("import of %s failed", path)
+            click.echo(M.IMPORT_ERROR.format(label=path, detail=exc), err=True)
+            failed += 1
+            continue
+        message = {
+            CREATED: M.IMPORT_CREATED,
+            UPDATED: M.IMPORT_UPDATED,
+        }.get(result.status, M.IMPORT_UNCHANGED)
+        click.echo(message.format(slug=result.course.slug, number=result.version.number))
+    if failed:
+        raise SystemExit(1)
+
+
+@content.command("export")
+@click.argument("slug")
+@click.argument("dest", type=click.Path())
+@click.option("--version", "number", type=int, help="Version number (default: the current one).")
+@click.option("--force", is_flag=True, help="Overwrite an existing .zip file.")
+def export(slug, dest, number, force):
+    """Write a course version as a package: a folder, or a .zip if DEST ends in .zip."""
+    version = find_version(slug, number)
+    if version is None:
+        if number is None:
+            raise click.ClickException(M.EXPORT_NO_COURSE.format(slug=slug))
+        raise click.ClickException(M.EXPORT_NO_VERSION.format(slug=slug, number=number))
+    try:
+        written = export_version(version, dest, force=force)
+    except DestinationExists as exc:
+        raise click.ClickException(M.EXPORT_DEST_EXISTS.format(dest=exc)) from exc
+    click.echo(M.EXPORT_DONE.format(slug=slug, number=version.number, dest=written))

@@ -1,0 +1,57 @@
+"""GET /media/<course-slug>/v<N>/<path>: a file of a course version.
+
+Versions never change, so responses are cacheable for a year (privately: only signed-in users
+may fetch them). Only raster images are shown inline; every other type, SVG included (it can
+carry script), is sent as a download under a sandboxing Content-Security-Policy, and `nosniff`
+stops browsers from guessing another type. An <img> still shows an SVG sent this way.
+"""
+
+import io
+import posixpath
+
+from flask import abort, make_response, request, send_file
+from flask_login import login_required
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Asset, AssetBlob, Course, CourseVersion
+from . import bp
+
+INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+ONE_YEAR = 365 * 24 * 3600
+
+
+def _protect(response, sha256):
+    response.set_etag(sha256)
+    response.headers["Cache-Control"] = f"private, max-age={ONE_YEAR}, immutable"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@bp.route("/media/<slug>/v<int:number>/<path:path>")
+@login_required
+def asset(slug, number, path):
+    row = db.session.execute(
+        select(Asset.content_type, Asset.sha256)
+        .join(CourseVersion, CourseVersion.id == Asset.version_id)
+        .join(Course, Course.id == CourseVersion.course_id)
+        .where(Course.slug == slug, CourseVersion.number == number, Asset.path == path)
+    ).first()
+    if row is None:
+        abort(404)
+    content_type, sha256 = row
+    if request.if_none_match.contains(sha256):
+        return _protect(make_response("", 304), sha256)  # the bytes are not even loaded
+    data = db.session.scalar(select(AssetBlob.data).where(AssetBlob.sha256 == sha256))
+    inline = content_type in INLINE_TYPES
+    response = send_file(
+        io.BytesIO(data),
+        mimetype=content_type,
+        as_attachment=not inline,
+        download_name=posixpath.basename(path),
+        conditional=True,  # Range requests for audio and video
+        etag=False,
+        max_age=ONE_YEAR,
+    )
+    return _protect(response, sha256)
