@@ -12,5 +12,9 @@ def insert_if_absent(model, values, conflict_columns):
     inserts and the other gets False, with no exception and no aborted transaction."""
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict_columns)
-    return db.session.execute(stmt).rowcount == 1
+    table = getattr(model, "__table__", model)
+    stmt = insert(table).values(**values).on_conflict_do_nothing(index_elements=conflict_columns)
+    # Ask for the inserted key rather than trusting rowcount: with the RETURNING SQLAlchemy adds
+    # on PostgreSQL, psycopg reports rowcount -1 even when the row was inserted.
+    stmt = stmt.returning(*table.primary_key.columns)
+    return db.session.execute(stmt).first() is not None

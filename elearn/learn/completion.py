@@ -7,6 +7,7 @@ requirement is met, records the completion exactly once.
 
 from sqlalchemy import func, select
 
+from ..certificates.services import issue_certificate
 from ..dbutil import insert_if_absent
 from ..extensions import db
 from ..models import Attempt, Completion, Enrollment, LessonProgress, QuizRole
@@ -86,7 +87,7 @@ def existing_completion(enrollment):
 def record_completion(enrollment, version):
     """Insert the completion once; concurrent requests see the one that won."""
     now = utcnow()
-    insert_if_absent(
+    inserted = insert_if_absent(
         Completion,
         {
             "user_id": enrollment.user_id,
@@ -99,6 +100,10 @@ def record_completion(enrollment, version):
         ["user_id", "course_id"],
     )
     completion = existing_completion(enrollment)
+    if inserted:
+        # Only the request that recorded the completion issues, in the same transaction: a
+        # later visit must not bring back a certificate an admin revoked.
+        issue_certificate(completion)
     if enrollment.completed_at is None:
         enrollment.completed_at = completion.completed_at
     enrollment.progress_percent = 100

@@ -1,6 +1,6 @@
 """Home, language switch, health check."""
 
-from flask import current_app, jsonify, redirect, render_template, request, session, url_for
+from flask import current_app, jsonify, redirect, request, session, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import text
 from wtforms import HiddenField, SelectField
@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from ..auth.services import is_safe_next
 from ..extensions import db
 from ..forms import EmptyForm
+from ..learn.routes import my_learning_page
 from . import bp
 
 
@@ -22,7 +23,8 @@ class LanguageForm(EmptyForm):
 @bp.route("/")
 @login_required
 def home():
-    return render_template("main/home.html")
+    # The signed-in home page is My learning (elearn/learn).
+    return my_learning_page()
 
 
 @bp.post("/language")

@@ -1,0 +1,10 @@
+"""The baseline of bench_lesson_page.py: the smallest Flask app, served the same way."""
+
+from flask import Flask
+
+app = Flask(__name__)
+
+
+@app.route("/")
+def hello():
+    return "Hello"

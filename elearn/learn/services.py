@@ -1,0 +1,409 @@
+"""The learner's path: enrolling, opening and finishing lessons, resuming, My learning, JP hours.
+
+Services flush, never commit, and take the user and course as arguments (no request objects).
+"""
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import and_, bindparam, case, func, literal_column, select, union_all, update
+from sqlalchemy.orm import joinedload
+
+from ..dbutil import insert_if_absent
+from ..extensions import db
+from ..models import (
+    Attempt,
+    Completion,
+    Course,
+    CourseVersion,
+    Enrollment,
+    EnrollmentSource,
+    LessonProgress,
+)
+from ..supervision.assignments import assignments_for
+from ..timeutil import as_utc, local_time, utcnow
+from .completion import enrollment_for, evaluate
+from .outline import outline_for, outlines_for
+
+# Opening the same lesson again within this time writes nothing (the resume point is already
+# right): a learner re-reading a page costs no database write.
+ACTIVITY_RESOLUTION = timedelta(minutes=1)
+
+
+class EnrolmentRefused(Exception):
+    """Self-enrolment in a restricted or unpublished course."""
+
+
+# Courses and enrolments -----------------------------------------------------------------------
+def course_with_enrollment(slug, user_id):
+    """(course with its current version, the user's enrolment or None), in one query.
+
+    None for an unknown slug or a course with no published version."""
+    row = db.session.execute(
+        select(Course, Enrollment)
+        .outerjoin(
+            Enrollment, and_(Enrollment.course_id == Course.id, Enrollment.user_id == user_id)
+        )
+        .options(joinedload(Course.current_version))
+        .where(Course.slug == slug)
+    ).first()
+    if row is None or row[0].current_version is None:
+        return None, None
+    return row[0], row[1]
+
+
+def enroll(user, course, source=EnrollmentSource.SELF):
+    """Enrol `user` (idempotent): returns (enrolment, created).
+
+    A restricted course takes only learners it was assigned to (an enrolment with source
+    `assigned`, made by a supervisor or admin); their self-enrolment is refused."""
+    if course.current_version_id is None:
+        raise EnrolmentRefused("unpublished")
+    existing = enrollment_for(user.id, course.id)
+    if existing is not None:
+        return existing, False
+    if course.restricted and source != EnrollmentSource.ASSIGNED:
+        raise EnrolmentRefused("restricted")
+    created = insert_if_absent(
+        Enrollment,
+        {
+            "user_id": user.id,
+            "course_id": course.id,
+            "version_id": course.current_version_id,
+            "source": str(source),
+            "enrolled_at": utcnow(),
+            "progress_percent": 0,
+        },
+        ["user_id", "course_id"],
+    )
+    return enrollment_for(user.id, course.id), created
+
+
+def follow_current_version(enrollment, course):
+    """Move the enrolment to the course's current version; progress follows by item keys.
+
+    Returns True when it moved (the progress percentage is recomputed for the new version)."""
+    if course.current_version_id is None or enrollment.version_id == course.current_version_id:
+        return False
+    enrollment.version_id = course.current_version_id
+    evaluate(enrollment)
+    return True
+
+
+# Progress ----------------------------------------------------------------------------------------
+@dataclass
+class Progress:
+    """What a learner did in one course, by stable item keys."""
+
+    viewed: set = field(default_factory=set)  # lessons opened
+    done: set = field(default_factory=set)  # lessons marked done, quizzes passed
+    attempted: set = field(default_factory=set)  # quizzes with a submitted attempt
+
+    def is_done(self, item):
+        return item.key in self.done
+
+    def started(self):
+        return bool(self.viewed or self.attempted)
+
+
+def _progress_statement():
+    user_id = bindparam("user_id")
+    course_ids = bindparam("course_ids", expanding=True)
+    lessons = select(
+        LessonProgress.course_id.label("course_id"),
+        LessonProgress.lesson_key.label("key"),
+        literal_column("'lesson'").label("kind"),
+        case((LessonProgress.completed_at.is_not(None), 1), else_=0).label("done"),
+    ).where(LessonProgress.user_id == user_id, LessonProgress.course_id.in_(course_ids))
+    quizzes = (
+        select(
+            Attempt.course_id,
+            Attempt.quiz_key,
+            literal_column("'quiz'"),
+            func.max(case((Attempt.passed.is_(True), 1), else_=0)),
+        )
+        .where(
+            Attempt.user_id == user_id,
+            Attempt.course_id.in_(course_ids),
+            Attempt.submitted_at.is_not(None),
+        )
+        .group_by(Attempt.course_id, Attempt.quiz_key)
+    )
+    return union_all(lessons, quizzes)
+
+
+# Built once: it runs on every lesson page, and building the statement costs as much as the query.
+_PROGRESS = _progress_statement()
+
+
+def progress_of(user_id, course_ids):
+    """{course id: Progress} for a learner: one query whatever the number of courses or items."""
+    course_ids = list(course_ids)
+    out = {cid: Progress() for cid in course_ids}
+    if not course_ids:
+        return out
+    rows = db.session.execute(_PROGRESS, {"user_id": user_id, "course_ids": course_ids})
+    for course_id, key, kind, done in rows:
+        progress = out[course_id]
+        if kind == "lesson":
+            progress.viewed.add(key)
+        else:
+            progress.attempted.add(key)
+        if done:
+            progress.done.add(key)
+    return out
+
+
+def resume_item(outline, enrollment, progress):
+    """Where the learner continues: the last item opened if the current version still has it,
+    else the first item not done (the pre-test only for someone who has not started)."""
+    if enrollment is not None and enrollment.last_item_key:
+        item = outline.get(enrollment.last_item_key)
+        if item is not None:
+            return item
+    started = progress.started()
+    for item in outline.items:
+        if item is outline.pretest and (started or item.key in progress.attempted):
+            continue
+        if item.key not in progress.done:
+            return item
+    return outline.items[0] if outline.items else None
+
+
+def open_lesson(enrollment, course, item, progress, now=None):
+    """Record that the learner opened a lesson: the resume point, the time, a LessonProgress
+    row (first view). Returns True when anything was written (the caller then commits)."""
+    now = now or utcnow()
+    changed = follow_current_version(enrollment, course)
+    if item.key not in progress.viewed:
+        insert_if_absent(
+            LessonProgress,
+            {
+                "user_id": enrollment.user_id,
+                "course_id": enrollment.course_id,
+                "lesson_key": item.key,
+                "first_viewed_at": now,
+            },
+            ["user_id", "course_id", "lesson_key"],
+        )
+        progress.viewed.add(item.key)
+        changed = True
+    last = as_utc(enrollment.last_activity_at)
+    if enrollment.last_item_key != item.key or last is None or now - last >= ACTIVITY_RESOLUTION:
+        enrollment.last_item_key = item.key
+        enrollment.last_activity_at = now
+        changed = True
+    return changed
+
+
+@dataclass
+class DoneResult:
+    next_item: object  # OutlineItem or None
+    completion: object  # Completion or None
+    newly_completed: bool
+
+
+def mark_lesson_done(enrollment, course, item, now=None):
+    """Mark a lesson done (idempotent), move the resume point to the next item, and evaluate
+    the course: the completion is recorded at this moment when it was the last requirement."""
+    now = now or utcnow()
+    follow_current_version(enrollment, course)
+    keys = {
+        "user_id": enrollment.user_id,
+        "course_id": enrollment.course_id,
+        "lesson_key": item.key,
+    }
+    if not insert_if_absent(
+        LessonProgress, {**keys, "first_viewed_at": now, "completed_at": now}, list(keys)
+    ):
+        db.session.execute(
+            update(LessonProgress)
+            .where(
+                LessonProgress.user_id == enrollment.user_id,
+                LessonProgress.course_id == enrollment.course_id,
+                LessonProgress.lesson_key == item.key,
+                LessonProgress.completed_at.is_(None),
+            )
+            .values(completed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    _prev, nxt = outline_for(course.current_version).neighbours(item)
+    enrollment.last_item_key = nxt.key if nxt is not None else item.key
+    enrollment.last_activity_at = now
+    was_complete = enrollment.completed_at is not None
+    completion = evaluate(enrollment)
+    db.session.flush()
+    return DoneResult(nxt, completion, completion is not None and not was_complete)
+
+
+# JP hours ----------------------------------------------------------------------------------------
+def year_bounds(year):
+    """[start, end) of a calendar year in the instance's zone, as UTC datetimes."""
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    start = datetime(year, 1, 1, tzinfo=zone).astimezone(UTC)
+    end = datetime(year + 1, 1, 1, tzinfo=zone).astimezone(UTC)
+    return start, end
+
+
+def current_year(now=None):
+    return local_time(now or utcnow()).year
+
+
+def jp_earned(user_ids, year):
+    """{user id: JP of courses completed in `year`} in one GROUP BY (also for supervisors)."""
+    user_ids = list(user_ids)
+    start, end = year_bounds(year)
+    rows = db.session.execute(
+        select(Completion.user_id, func.coalesce(func.sum(Completion.jp), 0))
+        .where(
+            Completion.user_id.in_(user_ids),
+            Completion.completed_at >= start,
+            Completion.completed_at < end,
+        )
+        .group_by(Completion.user_id)
+    )
+    out = dict.fromkeys(user_ids, 0)
+    out.update({uid: int(jp) for uid, jp in rows})
+    return out
+
+
+@dataclass
+class JPSummary:
+    year: int
+    earned: int
+    target: int
+    minutes_per_jp: int
+
+    @property
+    def missing(self):
+        return max(self.target - self.earned, 0)
+
+    @property
+    def percent(self):
+        if self.target <= 0:
+            return 100
+        return min(100, (100 * self.earned) // self.target)
+
+
+def jp_summary(user_id, now=None):
+    year = current_year(now)
+    cfg = current_app.config
+    return JPSummary(
+        year=year,
+        earned=jp_earned([user_id], year)[user_id],
+        target=int(cfg["YEARLY_JP_TARGET"]),
+        minutes_per_jp=int(cfg["JP_MINUTES"]),
+    )
+
+
+# My learning -------------------------------------------------------------------------------------
+@dataclass
+class CourseEntry:
+    """A course on My learning that is not completed yet."""
+
+    course: Course
+    version: CourseVersion  # the version the learner will study (the current one)
+    enrollment: Enrollment
+    next_item: object  # OutlineItem to open ("Lanjutkan"), or None
+    started: bool
+    # Filled by course assignments (supervisors), a later feature: the template has its slot.
+    due_at: object = None
+
+    @property
+    def assigned(self):
+        return self.enrollment.source == EnrollmentSource.ASSIGNED or self.due_at is not None
+
+    @property
+    def overdue(self):
+        return self.due_at is not None and self.due_at < local_time(utcnow()).date()
+
+
+@dataclass
+class CompletedEntry:
+    course_slug: str
+    title: str
+    completed_at: object
+    jp: int
+    final_score: object  # percent (Decimal) or None
+    completion_id: int  # certificates (a later feature) hang off the completion
+
+
+@dataclass
+class MyLearning:
+    assigned: list
+    in_progress: list
+    completed: list
+    jp: JPSummary
+
+    @property
+    def empty(self):
+        return not (self.assigned or self.in_progress or self.completed)
+
+
+def my_learning(user, now=None):
+    """Everything the My learning page shows, in a fixed number of queries."""
+    enrollments = db.session.scalars(
+        select(Enrollment)
+        .where(Enrollment.user_id == user.id)
+        .options(
+            joinedload(Enrollment.course).joinedload(Course.current_version),
+            joinedload(Enrollment.version),
+        )
+    ).all()
+    completed = [
+        CompletedEntry(slug, title, completed_at, jp, score, cid)
+        for cid, slug, title, completed_at, jp, score in db.session.execute(
+            select(
+                Completion.id,
+                Course.slug,
+                CourseVersion.title,
+                Completion.completed_at,
+                Completion.jp,
+                Completion.final_score,
+            )
+            .join(Course, Course.id == Completion.course_id)
+            .join(CourseVersion, CourseVersion.id == Completion.version_id)
+            .where(Completion.user_id == user.id)
+            .order_by(Completion.completed_at.desc())
+        )
+    ]
+    done_courses = {e.course_slug for e in completed}
+    open_ = [
+        e
+        for e in enrollments
+        if e.completed_at is None
+        and e.course.slug not in done_courses
+        and e.course.current_version is not None  # an unpublished course cannot be studied
+    ]
+    versions = {(e.course.current_version or e.version) for e in open_}
+    outlines = outlines_for(versions)
+    progress = progress_of(user.id, [e.course_id for e in open_])
+    due = assignments_for(user.id)  # {course id: due date} of the courses assigned to them
+
+    entries = []
+    for e in open_:
+        version = e.course.current_version or e.version
+        p = progress[e.course_id]
+        entries.append(
+            CourseEntry(
+                course=e.course,
+                version=version,
+                enrollment=e,
+                next_item=resume_item(outlines[version.id], e, p),
+                started=p.started() or bool(e.last_item_key),
+                due_at=due.get(e.course_id),
+            )
+        )
+    far_past = datetime.min.replace(tzinfo=UTC)
+    assigned = sorted(
+        (x for x in entries if x.assigned),
+        key=lambda x: (x.due_at is None, x.due_at or far_past, as_utc(x.enrollment.enrolled_at)),
+    )
+    in_progress = sorted(
+        (x for x in entries if not x.assigned),
+        key=lambda x: as_utc(x.enrollment.last_activity_at or x.enrollment.enrolled_at),
+        reverse=True,
+    )
+    return MyLearning(assigned, in_progress, completed, jp_summary(user.id, now))
