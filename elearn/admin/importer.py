@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import EmployeeType, Role, Unit, User, audit
 from ..nip import clean_nip, employee_type_for_grade, normalize_grade
+from ..supervision.assignments import apply_unit_assignments
 from .services import NAME_MAX, clean_text, email_problem, grade_problem, nip_problem
 
 REQUIRED_COLUMNS = ("nip", "nama", "email", "unit", "jabatan", "golongan", "roles")
@@ -508,6 +509,7 @@ def import_users(data, *, actor=None, filename="", via="web", max_rows=None):
             else:
                 result.updated += 1
     db.session.flush()
+    apply_unit_assignments([plan.user for plan in plans])  # units' assignments for newcomers
     result.audit_entry = audit(
         actor,
         "users.import",

@@ -20,6 +20,7 @@ from ..extensions import db
 from ..mail import send_mail
 from ..models import AuditLog, EmployeeType, Role, Unit, User, UserRole, audit, supervised_units
 from ..nip import PNS_GRADES, PPPK_GRADES, NipError, clean_nip, normalize_grade, validate_nip
+from ..supervision.assignments import apply_unit_assignments
 
 log = logging.getLogger(__name__)
 
@@ -343,6 +344,7 @@ def create_user(actor, data):
     _apply(user, values)
     db.session.add(user)
     db.session.flush()
+    apply_unit_assignments(user)  # the unit's open course assignments for newcomers
     audit(actor, "user.create", user, name=user.full_name, nip=user.nip or "")
     return user
 
@@ -353,6 +355,7 @@ def update_user(actor, user, data):
     before = _snapshot(user)
     _apply(user, values)
     db.session.flush()
+    apply_unit_assignments(user)  # the unit's open course assignments for newcomers
     after = _snapshot(user)
     changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
     if changes:
