@@ -1,0 +1,185 @@
+"""Results of a course for its instructors: the page and the CSV exports (see results.py)."""
+
+import csv
+import io
+
+from flask import Response, abort, request
+from flask_babel import format_decimal, format_percent, get_locale
+from flask_babel import lazy_gettext as _l
+
+from ..timeutil import local_time
+from . import bp, results
+from .access import course_view, page
+
+
+# Results -----------------------------------------------------------------------------------------
+def _first_only():
+    return request.args.get("attempts") == "first"
+
+
+@bp.get("/<slug>/results")
+@course_view
+def results_page(course):
+    version = course.current_version
+    first_only = _first_only()
+    summary = results.summary(course)
+    totals = results.quiz_totals(course.id)
+    steps = quizzes = []
+    if version is not None:
+        steps = results.dropoff(course, results.version_items(version), totals)
+        quizzes = results.item_analysis(course, version, totals, first_only=first_only)
+    return page(
+        "authoring/results.html",
+        course,
+        draft=None,
+        version=version,
+        summary=summary,
+        steps=steps,
+        quizzes=quizzes,
+        first_only=first_only,
+        thresholds={
+            "easy": results.EASY,
+            "hard": results.HARD,
+            "weak": results.WEAK,
+            "min": results.MIN_ANSWERS,
+        },
+        pct=_percent,
+        num=_decimal,
+        flag_labels=FLAG_LABELS,
+    )
+
+
+def _percent(value):
+    return "\u2013" if value is None else format_percent(value, format="#,##0%")
+
+
+def _decimal(value, digits=1):
+    if value is None:
+        return "\u2013"
+    return format_decimal(value, format="#,##0." + "0" * digits)
+
+
+FLAG_LABELS = {
+    "easy": _l("too easy"),
+    "hard": _l("too hard"),
+    "negative": _l("negative discrimination"),
+    "weak": _l("weak discrimination"),
+}
+
+
+def _number(value, digits=2):
+    """A number for a spreadsheet in the interface's language (Indonesian: decimal comma)."""
+    if value is None:
+        return ""
+    text = f"{float(value):.{digits}f}"
+    return text.replace(".", ",") if str(get_locale()) == "id" else text
+
+
+@bp.get("/<slug>/results/questions.csv")
+@course_view
+def results_questions_csv(course):
+    version = course.current_version or abort(404)
+    totals = results.quiz_totals(course.id)
+    quizzes = results.item_analysis(course, version, totals, first_only=_first_only())
+    rows = [
+        [
+            "quiz_key",
+            "quiz",
+            "number",
+            "question_id",
+            "type",
+            "question",
+            "points",
+            "answers",
+            "correct",
+            "difficulty",
+            "average_score",
+            "discrimination",
+            "flags",
+            "blank",
+            "options",
+        ]
+    ]
+    for quiz in quizzes:
+        for q in quiz.questions:
+            if q.options:
+                choices = " | ".join(
+                    f"{o.text}{' (*)' if o.correct else ''}: {o.chosen}" for o in q.options
+                )
+            else:
+                choices = " | ".join(f"{answer}: {n}" for answer, n in q.common)
+            rows.append(
+                [
+                    quiz.key,
+                    quiz.title,
+                    q.number,
+                    q.key,
+                    q.type,
+                    q.text,
+                    q.points,
+                    q.answers,
+                    q.correct,
+                    _number(q.difficulty, 3),
+                    _number(q.score, 3),
+                    _number(q.discrimination, 3),
+                    ", ".join(f for f in q.flags),
+                    q.blank,
+                    choices,
+                ]
+            )
+    return _csv_response(rows, f"{course.slug}-soal.csv")
+
+
+@bp.get("/<slug>/results/learners.csv")
+@course_view
+def results_learners_csv(course):
+    rows = [
+        [
+            "nip",
+            "name",
+            "unit",
+            "enrolled_at",
+            "progress_percent",
+            "last_activity_at",
+            "completed_at",
+            "lessons_done",
+            "quiz_attempts",
+            "pretest_first",
+            "final_best",
+            "gain",
+        ]
+    ]
+    for row in results.learner_rows(course):
+        (nip, name, unit, enrolled, progress, last, completed, done, attempts, pre, final) = row
+        rows.append(
+            [
+                nip or "",
+                name,
+                unit or "",
+                _iso(enrolled),
+                progress,
+                _iso(last),
+                _iso(completed),
+                done or 0,
+                attempts or 0,
+                _number(pre),
+                _number(final),
+                _number(results.gain(pre, final)),
+            ]
+        )
+    return _csv_response(rows, f"{course.slug}-peserta.csv")
+
+
+def _iso(value):
+    return local_time(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _csv_response(rows, filename):
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerows(rows)
+    return Response(
+        "\ufeff" + out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename={filename}"},
+    )

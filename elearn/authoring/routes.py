@@ -1,0 +1,1150 @@
+"""Teaching pages: courses as drafts, publishing, versions, packages, co-instructors.
+
+Thin: parse the form, call a service, commit once, redirect (post/redirect/get).
+
+Access: the instructor and admin roles reach /teach (others get 403 from the role check);
+a course's pages are for its instructors and admins only. Anyone else gets 404 for every URL
+of a course, whether it exists or not, so that unpublished courses do not leak.
+"""
+
+import io
+import posixpath
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+from wtforms.fields.choices import SelectChoice
+
+from ..auth.decorators import role_required
+from ..content import CREATED, UNCHANGED, find_version, render_markdown, version_files
+from ..content.package import content_type_for, package_link_target
+from ..content.zipsafe import Limits, zip_bytes
+from ..extensions import db
+from ..forms import EmptyForm
+from ..media.routes import INLINE_TYPES
+from ..models import AssetBlob, CourseVersion
+from . import bp, drafts, results_routes, uploads  # noqa: F401 (results_routes: its pages)
+from . import services as svc
+from . import sourcefmt as fmt
+from .access import EDITORS, course_view, me, page
+from .drafts import ROOT, Conflict, DraftGone, Expected
+from .forms import (
+    QUESTION_TYPE_LABELS,
+    CourseSettingsForm,
+    ExamForm,
+    ImportForm,
+    LessonForm,
+    ModuleForm,
+    MoveForm,
+    NewCourseForm,
+    NewQuestionForm,
+    OwnerForm,
+    PathForm,
+    PreviewForm,
+    QuestionForm,
+    QuizForm,
+    UploadForm,
+    competency_rows,
+)
+
+
+def _safe_next(target, course):
+    prefix = url_for(".course", slug=course.slug)
+    if target and target.startswith(prefix) and "//" not in target and "\\" not in target:
+        return target
+    return None
+
+
+def _no_draft(course):
+    flash(_("This course has no draft. Start one to make changes."), "info")
+    return redirect(url_for(".course", slug=course.slug))
+
+
+def _commit():
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return False
+    return True
+
+
+def _edit_url(course, item, question=None):
+    if item.kind == "lesson":
+        return url_for(".lesson_edit", slug=course.slug, module=item.module_ref, item=item.slug)
+    if question:
+        return url_for(
+            ".question_edit",
+            slug=course.slug,
+            module=item.module_ref,
+            item=item.slug,
+            qkey=question,
+        )
+    return url_for(".quiz_edit", slug=course.slug, module=item.module_ref, item=item.slug)
+
+
+@bp.app_template_global()
+def authoring_edit_url(course, item, question=None):
+    return _edit_url(course, item, question)
+
+
+@bp.app_template_global()
+def authoring_title(course):
+    """The published title; for a course never published, the title in its draft."""
+    if course.current_version is not None:
+        return course.current_version.title
+    draft = drafts.draft_for(course)
+    file = drafts.get_file(draft, "course.yml") if draft else None
+    return (fmt.read_course_yml(file.text)["title"] if file else "") or course.slug
+
+
+class Preview:
+    def __init__(self, html, missing):
+        self.html = html
+        self.missing = missing
+
+
+def _preview(course, files, base_dir, text, id_prefix="p-"):
+    """The text as learners will see it, with links to draft files resolved (or listed missing)."""
+    missing = []
+
+    def resolve(url):
+        target, fragment = package_link_target(base_dir, url)
+        found = files.get(target) if target else None
+        if found is None or found.is_text:
+            missing.append(url)
+            return None
+        link = url_for(".draft_file", slug=course.slug, path=target)
+        return f"{link}#{fragment}" if fragment else link
+
+    return Preview(render_markdown(text, resolve, id_prefix=id_prefix), missing)
+
+
+def _conflict_context(form, conflict):
+    """Keep the user's text in the form; let a second save replace the current version."""
+    if conflict.file is not None:
+        form.revision.data = conflict.file.revision
+        form.fingerprint.data = fmt.fingerprint(conflict.current)
+    return {"conflict": conflict}
+
+
+# My courses --------------------------------------------------------------------------------------
+@bp.route("/")
+@role_required(*EDITORS)
+def index():
+    page = db.paginate(
+        svc.editable_courses(me()),
+        per_page=current_app.config["PER_PAGE"],
+        max_per_page=100,
+        error_out=False,
+    )
+    return render_template(
+        "authoring/index.html", page=page, drafts=svc.drafts_of([c.id for c in page.items])
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def new_course():
+    form = NewCourseForm()
+    if form.validate_on_submit():
+        try:
+            course = svc.create_course(me(), form.data_for_package())
+        except svc.Invalid as exc:
+            for name, messages in exc.errors.items():
+                getattr(form, name).errors = [str(m) for m in messages]
+        else:
+            if _commit():
+                flash(
+                    _(
+                        "The course has been created as a draft. Add modules and lessons, "
+                        "then publish it."
+                    ),
+                    "success",
+                )
+                return redirect(url_for(".course", slug=course.slug))
+            form.slug.errors = [_("A course with this slug exists already.")]
+    competency_rows(form)
+    return render_template("authoring/new_course.html", form=form)
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def import_course():
+    form = ImportForm()
+    check = None
+    if form.validate_on_submit():
+        check = svc.check_upload(form.file.data.stream)
+        if check.ok and form.action.data == "import":
+            try:
+                result = svc.import_checked(me(), check)
+            except svc.Refused as exc:
+                db.session.rollback()
+                flash(str(exc.message), "error")
+            else:
+                db.session.commit()
+                messages = {
+                    CREATED: _(
+                        "The course %(title)s has been created (version %(number)d). "
+                        "You are its instructor."
+                    ),
+                    UNCHANGED: _(
+                        "Nothing changed: the package is identical to version "
+                        "%(number)d of %(title)s."
+                    ),
+                }
+                message = messages.get(
+                    result.status, _("%(title)s: version %(number)d has been published.")
+                )
+                flash(
+                    message % {"title": result.version.title, "number": result.version.number},
+                    "success",
+                )
+                if drafts.draft_for(result.course) is not None and result.status != UNCHANGED:
+                    flash(
+                        _(
+                            "This course also has a draft, started from an older version. "
+                            "Publishing the draft would replace the imported version."
+                        ),
+                        "warning",
+                    )
+                return redirect(url_for(".versions", slug=result.course.slug))
+    return render_template("authoring/import.html", form=form, check=check)
+
+
+# A course ----------------------------------------------------------------------------------------
+@bp.route("/<slug>/")
+@course_view
+def course(course):
+    draft = drafts.draft_for(course)
+    outline = drafts.outline(draft) if draft else None
+    version = course.current_version
+    published = None
+    if draft is None and version is not None:
+        published = db.session.scalar(
+            db.select(CourseVersion)
+            .where(CourseVersion.id == version.id)
+            .options(selectinload(CourseVersion.modules), selectinload(CourseVersion.quizzes))
+        )
+    return page(
+        "authoring/course.html",
+        course,
+        draft=draft,
+        outline=outline,
+        published=published,
+        button=EmptyForm(),
+        move=MoveForm(),
+        exam=ExamForm(),
+    )
+
+
+@bp.post("/<slug>/draft/start")
+@course_view
+def draft_start(course):
+    if EmptyForm().validate_on_submit():
+        svc.drafts.start_draft(course, me())
+        if _commit():
+            flash(
+                _(
+                    "A draft has been started. Learners keep seeing the published version "
+                    "until you publish the draft."
+                ),
+                "success",
+            )
+        else:
+            flash(
+                _("Someone else started a draft at the same moment: you are editing it now."),
+                "info",
+            )
+    return redirect(url_for(".course", slug=course.slug))
+
+
+@bp.post("/<slug>/draft/discard")
+@course_view
+def draft_discard(course):
+    draft = drafts.draft_for(course)
+    if EmptyForm().validate_on_submit() and draft is not None:
+        if course.current_version_id is None:
+            svc.delete_unpublished(course, me())
+            db.session.commit()
+            flash(_("The unpublished course has been deleted."), "success")
+            return redirect(url_for(".index"))
+        drafts.discard_draft(draft, me())
+        db.session.commit()
+        flash(_("The draft has been discarded. The published version is unchanged."), "success")
+    return redirect(url_for(".course", slug=course.slug))
+
+
+@bp.get("/<slug>/draft.zip")
+@course_view
+def draft_export(course):
+    draft = drafts.draft_for(course) or abort(404)
+    data = zip_bytes(drafts.package_files(draft), top_folder=course.slug)
+    return send_file(
+        io.BytesIO(data),
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=f"{course.slug}-draft-r{draft.revision}.zip",
+    )
+
+
+@bp.get("/<slug>/draft/files/<path:path>")
+@course_view
+def draft_file(course, path):
+    """A draft's image or attachment, for the preview: only for the course's editors."""
+    draft = drafts.draft_for(course) or abort(404)
+    file = drafts.get_file(draft, path)
+    if file is None or file.is_text:
+        abort(404)
+    data = db.session.scalar(db.select(AssetBlob.data).where(AssetBlob.sha256 == file.sha256))
+    content_type = content_type_for(path)
+    inline = content_type in INLINE_TYPES
+    response = send_file(
+        io.BytesIO(data),
+        mimetype=content_type,
+        as_attachment=not inline,
+        download_name=posixpath.basename(path),
+        etag=False,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+# Course settings (course.yml) --------------------------------------------------------------------
+@bp.route("/<slug>/settings", methods=["GET", "POST"])
+@course_view
+def settings(course):
+    draft = drafts.draft_for(course)
+    if draft is None:
+        return _no_draft(course)
+    context = {}
+    if request.method == "POST":
+        form = CourseSettingsForm()
+        if request.form.get("action") == "preview":
+            files = drafts.all_files(draft)
+            context["preview"] = _preview(course, files, "", form.description.data or "")
+        elif form.validate_on_submit():
+            revision, fingerprint = form.expected()
+            try:
+                svc.save_course_settings(
+                    draft, me(), form.data_for_package(), Expected(revision, fingerprint)
+                )
+            except svc.Invalid as exc:
+                db.session.rollback()
+                for name, messages in exc.errors.items():
+                    getattr(form, name).errors = [str(m) for m in messages]
+            except Conflict as conflict:
+                db.session.rollback()
+                context = _conflict_context(form, conflict)
+            except DraftGone:
+                db.session.rollback()
+                context = {"conflict": Conflict()}
+            else:
+                db.session.commit()
+                flash(_("The course settings have been saved in the draft."), "success")
+                return redirect(url_for(".settings", slug=course.slug))
+    else:
+        file = drafts.get_file(draft, "course.yml")
+        text = file.text if file else ""
+        form = CourseSettingsForm.from_data(
+            fmt.read_course_yml(text),
+            revision=file.revision if file else 0,
+            fingerprint=fmt.fingerprint(text),
+        )
+    competency_rows(form, minimum=2)
+    return page("authoring/settings.html", course, draft=draft, form=form, **context)
+
+
+# Modules -----------------------------------------------------------------------------------------
+def _draft_outline(course):
+    draft = drafts.draft_for(course)
+    if draft is None:
+        return None, None
+    return draft, drafts.outline(draft)
+
+
+@bp.route("/<slug>/add-module", methods=["GET", "POST"])
+@course_view
+def module_new(course):
+    draft, outline = _draft_outline(course)
+    if draft is None:
+        return _no_draft(course)
+    form = ModuleForm()
+    if form.validate_on_submit():
+        try:
+            svc.add_module(draft, me(), outline, form.title.data, form.slug.data, form.summary.data)
+        except svc.Invalid as exc:
+            db.session.rollback()
+            form.slug.errors = [str(m) for m in exc.errors.get("slug", [])]
+        except (Conflict, DraftGone):
+            db.session.rollback()
+            form.slug.errors = [_("Another module of this course has this slug.")]
+        else:
+            db.session.commit()
+            flash(_("The module has been added."), "success")
+            return redirect(url_for(".course", slug=course.slug))
+    return page("authoring/module.html", course, draft=draft, form=form, module=None)
+
+
+@bp.route("/<slug>/modules/<module>", methods=["GET", "POST"])
+@course_view
+def module_edit(course, module):
+    draft, outline = _draft_outline(course)
+    if draft is None:
+        return _no_draft(course)
+    entry = outline.module(module) or abort(404)
+    path = f"{entry.path}/module.yml"
+    file = outline.files.get(path)
+    context = {}
+    if request.method == "POST":
+        form = ModuleForm()
+        if form.validate_on_submit():
+            revision, fingerprint = form.expected()
+            try:
+                svc.save_module(
+                    draft,
+                    me(),
+                    entry,
+                    form.title.data,
+                    form.summary.data,
+                    Expected(revision, fingerprint),
+                )
+            except Conflict as conflict:
+                db.session.rollback()
+                context = _conflict_context(form, conflict)
+            except DraftGone:
+                db.session.rollback()
+                context = {"conflict": Conflict()}
+            else:
+                db.session.commit()
+                flash(_("The module has been saved."), "success")
+                return redirect(url_for(".course", slug=course.slug))
+    else:
+        text = file.text if file else ""
+        form = ModuleForm(
+            data=fmt.read_module_yml(text),
+            revision=file.revision if file else 0,
+            fingerprint=fmt.fingerprint(text),
+        )
+    return page("authoring/module.html", course, draft=draft, form=form, module=entry, **context)
+
+
+@bp.post("/<slug>/modules/<module>/move")
+@course_view
+def module_move(course, module):
+    draft, outline = _draft_outline(course)
+    form = MoveForm()
+    if draft is not None and form.validate_on_submit() and form.value():
+        svc.move_module(draft, me(), outline, module, form.value())
+        db.session.commit()
+    return redirect(url_for(".course", slug=course.slug) + f"#module-{module}")
+
+
+@bp.post("/<slug>/modules/<module>/delete")
+@course_view
+def module_delete(course, module):
+    draft, outline = _draft_outline(course)
+    if draft is not None and EmptyForm().validate_on_submit():
+        entry = outline.module(module)
+        if entry is not None:
+            svc.delete_module(draft, me(), outline, entry)
+            db.session.commit()
+            flash(
+                _("The module %(title)s has been deleted from the draft.", title=entry.title),
+                "success",
+            )
+    return redirect(url_for(".course", slug=course.slug))
+
+
+# Lessons -----------------------------------------------------------------------------------------
+def _upload_context(course, draft, folder, back):
+    form = UploadForm(folder=folder, next=back)
+    form.folder.choices = [SelectChoice(folder, folder or "/")]
+    return {"upload": form, "upload_folder": folder}
+
+
+@bp.route("/<slug>/modules/<module>/lessons/new", methods=["GET", "POST"])
+@course_view
+def lesson_new(course, module):
+    draft, outline = _draft_outline(course)
+    if draft is None:
+        return _no_draft(course)
+    entry = outline.module(module) or abort(404)
+    form = LessonForm()
+    preview = None
+    if form.validate_on_submit():
+        if request.form.get("action") == "preview":
+            preview = _preview(course, outline.files, entry.path, form.body.data or "")
+        else:
+            try:
+                item_slug = svc.add_lesson(draft, me(), entry, form.values())
+            except svc.Invalid as exc:
+                db.session.rollback()
+                form.slug.errors = [str(m) for m in exc.errors.get("slug", [])]
+            except (Conflict, DraftGone):
+                db.session.rollback()
+                form.slug.errors = [_("Another lesson or quiz of this module has this slug.")]
+            else:
+                db.session.commit()
+                flash(_("The lesson has been added to the draft."), "success")
+                return redirect(
+                    url_for(".lesson_edit", slug=course.slug, module=module, item=item_slug)
+                )
+    return page(
+        "authoring/lesson.html",
+        course,
+        draft=draft,
+        form=form,
+        module=entry,
+        item=None,
+        preview=preview,
+        base_dir=entry.path,
+    )
+
+
+@bp.route("/<slug>/lessons/<module>/<item>", methods=["GET", "POST"])
+@course_view
+def lesson_edit(course, module, item):
+    draft, outline = _draft_outline(course)
+    entry = outline.item(module, item) if outline else None
+    if request.method == "GET" and draft is None:
+        return _no_draft(course)
+    if request.method == "GET" and (entry is None or entry.kind != "lesson"):
+        abort(404)
+    context, preview = {}, None
+    if request.method == "POST":
+        form = LessonForm()
+        if entry is None or entry.kind != "lesson":
+            context = {"conflict": Conflict()}  # deleted, published or discarded meanwhile
+        elif form.validate_on_submit():
+            if request.form.get("action") == "preview":
+                preview = _preview(course, outline.files, entry.base_dir, form.body.data or "")
+            else:
+                revision, fingerprint = form.expected()
+                try:
+                    svc.save_lesson(
+                        draft, me(), entry, form.values(), Expected(revision, fingerprint)
+                    )
+                except Conflict as conflict:
+                    db.session.rollback()
+                    context = _conflict_context(form, conflict)
+                except DraftGone:
+                    db.session.rollback()
+                    context = {"conflict": Conflict()}
+                else:
+                    db.session.commit()
+                    flash(_("The lesson has been saved in the draft."), "success")
+                    return redirect(request.path)
+    else:
+        file = outline.files[entry.path]
+        form = LessonForm(
+            data=fmt.read_lesson(file.text),
+            revision=file.revision,
+            fingerprint=fmt.fingerprint(file.text),
+        )
+    module_entry = outline.module(module) if outline else None
+    base_dir = entry.base_dir if entry else ""
+    if draft is not None:
+        context.update(_upload_context(course, draft, base_dir, request.path))
+    return page(
+        "authoring/lesson.html",
+        course,
+        draft=draft,
+        form=form,
+        module=module_entry,
+        item=entry,
+        preview=preview,
+        base_dir=base_dir,
+        **context,
+    )
+
+
+@bp.post("/<slug>/preview")
+@course_view
+def preview(course):
+    """Markdown -> the sanitized HTML learners would see (for the editor's preview pane)."""
+    form = PreviewForm()
+    if not form.validate_on_submit():
+        abort(400)
+    draft = drafts.draft_for(course)
+    files = drafts.all_files(draft) if draft else {}
+    base = (form.base.data or "").strip("/")
+    result = _preview(course, files, base, form.text.data or "")
+    return jsonify(html=result.html, missing=result.missing)
+
+
+# Quizzes -----------------------------------------------------------------------------------------
+def _quiz_entry(outline, module, item):
+    entry = outline.item(module, item) if outline else None
+    return entry if entry is not None and entry.kind == "quiz" else None
+
+
+def _course_language(outline):
+    return (outline.course.get("language") or "id") if outline else "id"
+
+
+@bp.route("/<slug>/modules/<module>/quizzes/new", methods=["GET", "POST"])
+@course_view
+def quiz_new(course, module):
+    draft, outline = _draft_outline(course)
+    if draft is None:
+        return _no_draft(course)
+    entry = outline.module(module) or abort(404)
+    form = QuizForm()
+    if form.validate_on_submit():
+        try:
+            item_slug = svc.add_quiz(draft, me(), entry, {**form.values(), "slug": form.slug.data})
+        except svc.Invalid as exc:
+            db.session.rollback()
+            form.slug.errors = [str(m) for m in exc.errors.get("slug", [])]
+        except (Conflict, DraftGone):
+            db.session.rollback()
+            form.slug.errors = [_("Another lesson or quiz of this module has this slug.")]
+        else:
+            db.session.commit()
+            flash(_("The quiz has been added. Now add its questions."), "success")
+            return redirect(url_for(".quiz_edit", slug=course.slug, module=module, item=item_slug))
+    return page(
+        "authoring/quiz.html",
+        course,
+        draft=draft,
+        form=form,
+        module=entry,
+        item=None,
+        doc=None,
+        role="module",
+    )
+
+
+@bp.post("/<slug>/exams/new")
+@course_view
+def exam_new(course):
+    draft, outline = _draft_outline(course)
+    form = ExamForm()
+    if draft is None or not form.validate_on_submit() or form.role.data not in svc.EXAM_FILES:
+        return redirect(url_for(".course", slug=course.slug))
+    title = _("Pre-test") if form.role.data == "pretest" else _("Final exam")
+    svc.add_exam(draft, me(), outline, form.role.data, title)
+    db.session.commit()
+    return redirect(url_for(".quiz_edit", slug=course.slug, module=ROOT, item=form.role.data))
+
+
+@bp.route("/<slug>/quizzes/<module>/<item>", methods=["GET", "POST"])
+@course_view
+def quiz_edit(course, module, item):
+    draft, outline = _draft_outline(course)
+    entry = _quiz_entry(outline, module, item)
+    if request.method == "GET" and draft is None:
+        return _no_draft(course)
+    if request.method == "GET" and entry is None:
+        abort(404)
+    context, preview = {}, None
+    doc = fmt.read_quiz(outline.files[entry.path].text, entry.role, entry.path) if entry else None
+    if request.method == "POST":
+        form = QuizForm()
+        if entry is None:
+            context = {"conflict": Conflict()}
+        elif form.validate_on_submit():
+            if request.form.get("action") == "preview":
+                preview = _preview(course, outline.files, entry.base_dir, form.intro.data or "")
+            else:
+                revision, fingerprint = form.expected()
+                try:
+                    svc.save_quiz_settings(
+                        draft, me(), entry, form.values(), Expected(revision, fingerprint)
+                    )
+                except svc.Invalid as exc:
+                    db.session.rollback()
+                    for name, messages in exc.errors.items():
+                        getattr(form, name).errors = [str(m) for m in messages]
+                except Conflict as conflict:
+                    db.session.rollback()
+                    context = _conflict_context(form, conflict)
+                except DraftGone:
+                    db.session.rollback()
+                    context = {"conflict": Conflict()}
+                else:
+                    db.session.commit()
+                    flash(_("The quiz settings have been saved in the draft."), "success")
+                    return redirect(request.path)
+    else:
+        file = outline.files[entry.path]
+        form = QuizForm(
+            data={**doc.settings, "intro": doc.intro},
+            revision=file.revision,
+            fingerprint=fmt.fingerprint(doc.settings_text()),
+        )
+    if entry is not None:
+        context.update(_upload_context(course, draft, entry.base_dir, request.path))
+    return page(
+        "authoring/quiz.html",
+        course,
+        draft=draft,
+        form=form,
+        item=entry,
+        doc=doc,
+        module=outline.module(module) if outline else None,
+        role=entry.role if entry else "module",
+        preview=preview,
+        move=MoveForm(),
+        button=EmptyForm(),
+        new_question=NewQuestionForm(formdata=None),
+        type_labels=QUESTION_TYPE_LABELS,
+        **context,
+    )
+
+
+def _question_form_from(spec, language, file_revision, block_text):
+    form = QuestionForm(
+        data=fmt.question_fields(spec, language),
+        revision=file_revision,
+        fingerprint=fmt.fingerprint(block_text),
+    )
+    form.add_blank_options()
+    return form
+
+
+def _question_preview(course, files, base_dir, form):
+    """The question as learners will see it: prompt, options, explanation."""
+    values = form.values()
+    prompt = "\n\n".join(p for p in (values["text"], values["body"]) if p.strip())
+    parts = [_preview(course, files, base_dir, prompt, id_prefix="p-q-")]
+    options = []
+    if values["type"] == "true_false":
+        options = [
+            {"html": _("True"), "correct": values["tf_answer"] == "true"},
+            {"html": _("False"), "correct": values["tf_answer"] == "false"},
+        ]
+    elif values["type"] in fmt.CHOICE_TYPES:
+        for option in values["options"]:
+            if option["text"].strip():
+                rendered = _preview(course, files, base_dir, option["text"], id_prefix="p-o-")
+                options.append({"html": rendered.html, "correct": option["correct"]})
+    explanation = _preview(course, files, base_dir, values["explanation"], id_prefix="p-e-")
+    missing = parts[0].missing + explanation.missing
+    return {
+        "prompt": parts[0].html,
+        "options": options,
+        "explanation": explanation.html,
+        "missing": missing,
+    }
+
+
+@bp.route("/<slug>/quizzes/<module>/<item>/add-question", methods=["GET", "POST"])
+@course_view
+def question_new(course, module, item):
+    return _question(course, module, item, None)
+
+
+@bp.route("/<slug>/quizzes/<module>/<item>/questions/<qkey>", methods=["GET", "POST"])
+@course_view
+def question_edit(course, module, item, qkey):
+    return _question(course, module, item, qkey)
+
+
+def _question(course, module, item, qkey):
+    draft, outline = _draft_outline(course)
+    entry = _quiz_entry(outline, module, item)
+    if request.method == "GET" and draft is None:
+        return _no_draft(course)
+    if request.method == "GET" and entry is None:
+        abort(404)
+    file = outline.files[entry.path] if entry else None
+    doc = fmt.read_quiz(file.text, entry.role, entry.path) if entry else None
+    block = doc.block(qkey) if doc and qkey else None
+    if request.method == "GET" and qkey and (block is None or block.spec is None):
+        abort(404)
+    language = _course_language(outline)
+    context, preview = {}, None
+    if request.method == "POST":
+        form = QuestionForm()
+        if entry is None or (qkey and block is None):
+            context = {"conflict": Conflict()}
+        elif form.validate_on_submit():
+            if request.form.get("action") == "preview":
+                preview = _question_preview(course, outline.files, entry.base_dir, form)
+            else:
+                expected = None
+                if qkey:
+                    revision, fingerprint = form.expected()
+                    expected = Expected(revision, fingerprint)
+                try:
+                    key = svc.save_question(
+                        draft, me(), entry, qkey, form.values(), language, expected
+                    )
+                except svc.Invalid as exc:
+                    db.session.rollback()
+                    for name, messages in exc.errors.items():
+                        if name:
+                            getattr(form, name).errors = [str(m) for m in messages]
+                        else:
+                            context["problems"] = [str(m) for m in messages]
+                except Conflict as conflict:
+                    db.session.rollback()
+                    context.update(_conflict_context(form, conflict))
+                except DraftGone:
+                    db.session.rollback()
+                    context = {"conflict": Conflict()}
+                else:
+                    db.session.commit()
+                    flash(_("The question has been saved in the draft."), "success")
+                    if request.form.get("action") == "save_new":
+                        return redirect(
+                            url_for(
+                                ".question_new",
+                                slug=course.slug,
+                                module=module,
+                                item=item,
+                                type=form.type.data,
+                            )
+                        )
+                    return redirect(
+                        url_for(".quiz_edit", slug=course.slug, module=module, item=item)
+                        + f"#q-{key}"
+                    )
+        form.add_blank_options()
+    elif block is not None:
+        form = _question_form_from(block.spec, language, file.revision, block.text)
+    else:
+        new_type = request.args.get("type", "single")
+        form = QuestionForm(
+            data={"type": new_type if new_type in QUESTION_TYPE_LABELS else "single"},
+            revision=file.revision,
+        )
+        form.add_blank_options()
+    number = (
+        (doc.index(qkey) + 1 if qkey and doc.index(qkey) is not None else len(doc.blocks) + 1)
+        if doc
+        else None
+    )
+    return page(
+        "authoring/question.html",
+        course,
+        draft=draft,
+        form=form,
+        item=entry,
+        module=outline.module(module) if outline else None,
+        qkey=qkey,
+        number=number,
+        preview=preview,
+        language=language,
+        **context,
+    )
+
+
+@bp.post("/<slug>/quizzes/<module>/<item>/questions/<qkey>/move")
+@course_view
+def question_move(course, module, item, qkey):
+    draft, outline = _draft_outline(course)
+    entry = _quiz_entry(outline, module, item)
+    form = MoveForm()
+    if entry is not None and form.validate_on_submit() and form.value():
+        svc.move_question(draft, me(), entry, qkey, form.value())
+        db.session.commit()
+    return redirect(
+        url_for(".quiz_edit", slug=course.slug, module=module, item=item) + f"#q-{qkey}"
+    )
+
+
+@bp.post("/<slug>/quizzes/<module>/<item>/questions/<qkey>/delete")
+@course_view
+def question_delete(course, module, item, qkey):
+    draft, outline = _draft_outline(course)
+    entry = _quiz_entry(outline, module, item)
+    if entry is not None and EmptyForm().validate_on_submit():
+        svc.delete_question(draft, me(), entry, qkey)
+        db.session.commit()
+        flash(_("The question has been deleted from the draft."), "success")
+    return redirect(url_for(".quiz_edit", slug=course.slug, module=module, item=item))
+
+
+# Items of a module (lessons and quizzes) ---------------------------------------------------------
+@bp.post("/<slug>/items/<module>/<item>/move")
+@course_view
+def item_move(course, module, item):
+    draft, outline = _draft_outline(course)
+    form = MoveForm()
+    entry = outline.module(module) if outline else None
+    if entry is not None and form.validate_on_submit() and form.value():
+        svc.move_item(draft, me(), entry, item, form.value())
+        db.session.commit()
+    return redirect(url_for(".course", slug=course.slug) + f"#item-{module}-{item}")
+
+
+@bp.post("/<slug>/items/<module>/<item>/delete")
+@course_view
+def item_delete(course, module, item):
+    draft, outline = _draft_outline(course)
+    entry = outline.item(module, item) if outline else None
+    if entry is not None and EmptyForm().validate_on_submit():
+        svc.delete_item(draft, me(), outline, entry)
+        db.session.commit()
+        flash(_("%(title)s has been deleted from the draft.", title=entry.title), "success")
+    return redirect(url_for(".course", slug=course.slug))
+
+
+# Files -------------------------------------------------------------------------------------------
+def _folder_choices(outline):
+    return [SelectChoice("", _("Course (top folder)"))] + [
+        SelectChoice(m.path, m.title) for m in outline.modules
+    ]
+
+
+@bp.route("/<slug>/files", methods=["GET", "POST"])
+@course_view
+def files(course):
+    draft, outline = _draft_outline(course)
+    if draft is None:
+        return _no_draft(course)
+    form = UploadForm()
+    # Only the course's own folders: the top one and each module's (never a path of one's own).
+    form.folder.choices = _folder_choices(outline)
+    back = _safe_next(form.next.data, course)
+    if form.validate_on_submit():
+        limits = Limits.from_config(current_app.config)
+        folder = form.folder.data.strip("/")
+        try:
+            path = svc.upload(draft, me(), form.file.data, folder, limits)
+        except uploads.UploadRefused as exc:
+            db.session.rollback()
+            form.file.errors = [str(exc.message)]
+        else:
+            db.session.commit()
+            snippet = uploads.markdown_snippet(path, folder)
+            flash(
+                _(
+                    "%(path)s has been uploaded. Link it from a lesson of this folder with: "
+                    "%(snippet)s",
+                    path=path,
+                    snippet=snippet,
+                ),
+                "success",
+            )
+            return redirect(back or url_for(".files", slug=course.slug))
+        if back:
+            for error in form.file.errors or form.folder.errors:
+                flash(str(error), "error")
+            return redirect(back)
+    elif request.method == "POST" and back:
+        for error in form.file.errors or form.folder.errors:
+            flash(str(error), "error")
+        return redirect(back)
+    assets = sorted(outline.assets, key=lambda f: f.path)
+    return page(
+        "authoring/files.html",
+        course,
+        draft=draft,
+        outline=outline,
+        form=form,
+        assets=assets,
+        remove=PathForm(),
+        snippet=uploads.markdown_snippet,
+        is_image=uploads.is_image,
+    )
+
+
+@bp.post("/<slug>/files/delete")
+@course_view
+def file_delete(course):
+    draft = drafts.draft_for(course)
+    form = PathForm()
+    if draft is not None and form.validate_on_submit():
+        file = drafts.get_file(draft, form.path.data or "")
+        if file is not None and not file.is_text:
+            drafts.delete_files(draft, [file.path], me())
+            db.session.commit()
+            flash(_("%(path)s has been deleted from the draft.", path=file.path), "success")
+    return redirect(url_for(".files", slug=course.slug))
+
+
+# Publishing --------------------------------------------------------------------------------------
+def _problem_groups(course, outline, problems):
+    """Problems next to the part of the course they concern, with a link to edit it."""
+    groups = {}
+    quiz_docs = {}
+    for problem in problems:
+        kind, obj = outline.locate(problem.file)
+        where = problem.line
+        if kind == "course":
+            key, label, url = "course", _("Course settings"), url_for(".settings", slug=course.slug)
+        elif kind == "module":
+            key, label = f"m:{obj.slug}", _("Module: %(title)s", title=obj.title)
+            url = url_for(".module_edit", slug=course.slug, module=obj.slug)
+        elif kind == "item":
+            key, label, url = f"i:{obj.key}", obj.title, _edit_url(course, obj)
+            if obj.kind == "quiz" and problem.line:
+                doc = quiz_docs.get(obj.path)
+                if doc is None:
+                    doc = quiz_docs[obj.path] = fmt.read_quiz(
+                        outline.files[obj.path].text, obj.role, obj.path
+                    )
+                block = doc.block_at_line(problem.line)
+                if block is not None and block.spec is not None:
+                    where = _(
+                        "question %(number)d, line %(line)d",
+                        number=doc.blocks.index(block) + 1,
+                        line=problem.line,
+                    )
+                    url = _edit_url(course, obj, block.key)
+        elif kind == "file":
+            key, label, url = "files", _("Files"), url_for(".files", slug=course.slug)
+        else:
+            key, label, url = "package", _("The course package"), None
+        group = groups.setdefault(key, {"label": label, "url": url, "problems": []})
+        group["problems"].append(
+            {
+                "where": where,
+                "text": str(problem),
+                "url": url,
+                "message": problem.message,
+                "file": problem.file,
+            }
+        )
+    return list(groups.values())
+
+
+def _changes(draft, files, base):
+    """Files added, changed and removed since the version the draft started from."""
+    if base is None:
+        return None
+    old = version_files(base)
+    new = drafts.package_files(draft)
+    return {
+        "added": sorted(set(new) - set(old)),
+        "changed": sorted(p for p in set(new) & set(old) if new[p] != old[p]),
+        "removed": sorted(set(old) - set(new)),
+    }
+
+
+@bp.route("/<slug>/publish", methods=["GET", "POST"])
+@course_view
+def publish(course):
+    draft, outline = _draft_outline(course)
+    if draft is None:
+        return _no_draft(course)
+    if request.method == "POST":
+        if not EmptyForm().validate_on_submit():
+            abort(400)
+        result, problems = drafts.publish(draft, me())
+        if result is not None:
+            db.session.commit()
+            if result.status == UNCHANGED:
+                flash(
+                    _(
+                        "The draft was identical to version %(number)d: nothing new was "
+                        "published. The draft has been closed.",
+                        number=result.version.number,
+                    ),
+                    "info",
+                )
+            else:
+                flash(
+                    _(
+                        "Version %(number)d has been published. Learners see it from now on; "
+                        "their progress carries over.",
+                        number=result.version.number,
+                    ),
+                    "success",
+                )
+            return redirect(url_for(".versions", slug=course.slug))
+        db.session.rollback()
+        status = 422
+    else:
+        _package, problems = drafts.check(draft)
+        status = 200
+    package = None if problems else _package
+    groups = _problem_groups(course, outline, problems)
+    stale = draft.base_version_id != course.current_version_id
+    changes = _changes(draft, outline.files, draft.base_version)
+    return page(
+        "authoring/publish.html",
+        course,
+        draft=draft,
+        groups=groups,
+        problems=problems,
+        package=package,
+        stale=stale,
+        changes=changes,
+        button=EmptyForm(),
+    ), status
+
+
+# Versions and packages ---------------------------------------------------------------------------
+@bp.get("/<slug>/versions")
+@course_view
+def versions(course):
+    rows = db.session.scalars(
+        db.select(CourseVersion)
+        .where(CourseVersion.course_id == course.id)
+        .options(selectinload(CourseVersion.published_by), selectinload(CourseVersion.imported_by))
+        .order_by(CourseVersion.number.desc())
+    ).all()
+    return page("authoring/versions.html", course, draft=drafts.draft_for(course), versions=rows)
+
+
+@bp.get("/<slug>/versions/<int:number>.zip")
+@course_view
+def version_export(course, number):
+    version = find_version(course.slug, number) or abort(404)
+    data = zip_bytes(version_files(version), top_folder=course.slug)
+    return send_file(
+        io.BytesIO(data),
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=f"{course.slug}-v{number}.zip",
+    )
+
+
+# Co-instructors ----------------------------------------------------------------------------------
+@bp.route("/<slug>/instructors", methods=["GET", "POST"])
+@course_view
+def instructors(course):
+    form = OwnerForm()
+    if form.validate_on_submit():
+        try:
+            person = svc.add_owner(me(), course, form.who.data)
+        except svc.Refused as exc:
+            db.session.rollback()
+            form.who.errors = [str(exc.message)]
+        else:
+            if _commit():
+                flash(_("%(name)s can now edit this course.", name=person.full_name), "success")
+            return redirect(url_for(".instructors", slug=course.slug))
+    return page(
+        "authoring/instructors.html",
+        course,
+        draft=drafts.draft_for(course),
+        form=form,
+        button=EmptyForm(),
+    )
+
+
+@bp.post("/<slug>/instructors/<int:user_id>/remove")
+@course_view
+def instructor_remove(course, user_id):
+    if EmptyForm().validate_on_submit():
+        person = next((o for o in course.owners if o.id == user_id), None) or abort(404)
+        try:
+            svc.remove_owner(me(), course, person)
+        except svc.Refused as exc:
+            db.session.rollback()
+            flash(str(exc.message), "error")
+        else:
+            db.session.commit()
+            flash(_("%(name)s can no longer edit this course.", name=person.full_name), "success")
+            if not course.can_edit(me()):
+                return redirect(url_for(".index"))
+    return redirect(url_for(".instructors", slug=course.slug))
