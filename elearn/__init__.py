@@ -5,6 +5,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import DefaultConfig
 
@@ -27,6 +28,7 @@ def create_app(test_config=None):
     else:
         app.config.from_mapping(test_config)
     _finish_config(app)
+    app.logger.setLevel(app.config["LOG_LEVEL"])
 
     from . import extensions as ext
 
@@ -56,11 +58,38 @@ def create_app(test_config=None):
 
     app.register_blueprint(media_bp)
 
+    from .certificates.routes import bp as certificates_bp
+
+    app.register_blueprint(certificates_bp)
+
+    from .catalog.routes import bp as catalog_bp
+    from .learn.routes import bp as learn_bp
+
+    app.register_blueprint(catalog_bp, url_prefix="/courses")
+    app.register_blueprint(learn_bp, url_prefix="/learn")
+
+    from .quizzes.routes import bp as quizzes_bp
+
+    app.register_blueprint(quizzes_bp)
+
+    from .supervision.routes import bp as supervision_bp
+
+    app.register_blueprint(supervision_bp, url_prefix="/team")
+
+    from .authoring.routes import bp as authoring_bp
+
+    app.register_blueprint(authoring_bp, url_prefix="/teach")
+
     from .cli import register_cli
     from .web import init_web
 
     register_cli(app)
     init_web(app)
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind nginx: take the client address and scheme from X-Forwarded-* (rate limits,
+        # logs and external URLs depend on them). Only as many hops as there are proxies.
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     return app
 
 

@@ -17,6 +17,12 @@ def register_cli(app):
     def demo():
         """Demo data for trying the product."""
 
+    from .demo_generate import generate as demo_generate
+    from .supervision.cli import reminders
+
+    demo.add_command(demo_generate)
+    app.cli.add_command(reminders)
+
     @demo.command("seed")
     def demo_seed():
         """Create a demo agency with units and accounts (refused in production)."""

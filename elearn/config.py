@@ -5,6 +5,8 @@ class DefaultConfig:
     # Set PRODUCTION = True (ELEARN_PRODUCTION=true) on a real server: it requires a secret key
     # and marks cookies Secure.
     PRODUCTION = False
+    # Number of reverse proxies (e.g. 1 for nginx) whose X-Forwarded-* headers are trusted.
+    TRUSTED_PROXIES = 0
 
     # ELEARN_DATABASE_URL, e.g. postgresql+psycopg://user:pass@host/elearn. Empty means SQLite in
     # instance/elearn.sqlite3.
@@ -61,3 +63,33 @@ class DefaultConfig:
     USERS_IMPORT_MAX_ROWS = 20000  # rows per CSV file of people (flask users import, /admin)
 
     PER_PAGE = 25
+
+    # Supervision: reminders of assigned courses go out this many days before the due date
+    # (and every day once overdue, at most once a day per course); `flask reminders send`.
+    REMINDER_DAYS_BEFORE = 3
+    # SIASN course records (export of completions): the agency's instansiId in SIASN, and the
+    # jenisKursusSertipikat written on every row (use the value your SIASN reference expects).
+    SIASN_INSTANSI_ID = ""
+    SIASN_JENIS_KURSUS_SERTIPIKAT = "Kursus"
+
+    # Quizzes: an answer sheet arriving up to this many seconds after an attempt's deadline
+    # still counts as sent (network and slow phones); later ones are graded as they stood at
+    # the deadline.
+    QUIZ_GRACE_SECONDS = 30
+
+    # Certificates. Numbers read PREFIX-YEAR-XXXX-XXXX-XXXX (e.g. ELN-2026-7K3Q-9XPM-H4TD).
+    # The signatory and the institution (INSTANCE_NAME) are copied onto each certificate at issue.
+    CERTIFICATE_NUMBER_PREFIX = "ELN"
+    CERTIFICATE_SIGNATORY_NAME = "Dr. Siti Rahmawati, S.Sos., M.Si."
+    CERTIFICATE_SIGNATORY_TITLE = "Kepala Badan Pengembangan SDM"
+    CERTIFICATE_SIGNATORY_NIP = "197503142000032001"
+    # PNG or JPEG printed at the top of the certificate; a relative path is looked up in the
+    # instance folder first, then in the project folder.
+    CERTIFICATE_LOGO = "static/img/certificate-logo.png"
+    # The address certificates are checked at from outside, e.g. https://elearn.example.go.id
+    # (the QR code points there). Empty: the host of the request that makes the PDF.
+    PUBLIC_BASE_URL = ""
+    VERIFY_RATE_LIMIT = "60 per minute"  # public certificate lookups, per IP address
+
+    # Level of the application's log (stderr); INFO keeps e.g. public certificate look-ups.
+    LOG_LEVEL = "INFO"

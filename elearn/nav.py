@@ -8,6 +8,7 @@ from flask_login import current_user
 NAV = [
     ("home", "main.home", _l("Home"), None),
     ("catalog", "catalog.index", _l("Courses"), None),
+    ("certificates", "certificates.index", _l("Certificates"), None),
     ("teaching", "authoring.index", _l("Teaching"), {"instructor", "admin"}),
     ("team", "supervision.dashboard", _l("My team"), {"supervisor", "admin"}),
     ("users", "admin.users", _l("Users"), {"admin"}),

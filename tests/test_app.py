@@ -130,3 +130,39 @@ def test_english_can_be_chosen_and_indonesian_is_default(client):
     )
     html = client.get("/login").get_data(as_text=True)
     assert "Sign in" in html and '<html lang="en">' in html
+
+
+@pytest.fixture
+def proxied_app(app):
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    app.config.update(LOGIN_LIMIT_PER_IP="2 per 15 minutes", LOGIN_LIMIT_PER_ACCOUNT="50/hour")
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    return app
+
+
+def test_trusted_proxy_setting_wraps_the_app():
+    app = create_app(
+        {"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://", "TRUSTED_PROXIES": 1}
+    )
+    assert type(app.wsgi_app).__name__ == "ProxyFix"
+    plain = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert type(plain.wsgi_app).__name__ != "ProxyFix"
+
+
+def test_behind_a_proxy_limits_count_per_client_address(proxied_app):
+    from conftest import csrf_token
+
+    client = proxied_app.test_client()
+
+    def attempt(ip):
+        token = csrf_token(client)
+        return client.post(
+            "/login",
+            data={"identifier": "x@example.go.id", "password": "wrong", "csrf_token": token},
+            headers={"X-Forwarded-For": ip},
+        ).status_code
+
+    assert [attempt("10.1.1.1"), attempt("10.1.1.1")] == [200, 200]
+    assert attempt("10.1.1.1") == 429
+    assert attempt("10.2.2.2") == 200  # another employee behind the same proxy

@@ -1,5 +1,7 @@
 """All tables, in one package: they cross every feature."""
 
+from .assignment import Assignment, AssignmentPerson, ReminderKind, ReminderLog
+from .certificate import REISSUED, Certificate
 from .course import (
     Asset,
     AssetBlob,
@@ -13,6 +15,7 @@ from .course import (
     Module,
     course_owners,
 )
+from .draft import CourseDraft, DraftFile
 from .org import Unit
 from .progress import (
     Attempt,
@@ -26,18 +29,24 @@ from .quiz import Question, QuestionType, Quiz, QuizRole, Scoring, ShowAnswers
 from .user import AuditLog, EmployeeType, Role, User, UserRole, audit, supervised_units
 
 __all__ = [
+    "REISSUED",
     "Asset",
     "AssetBlob",
+    "Assignment",
+    "AssignmentPerson",
     "Attempt",
     "AttemptAnswer",
     "AuditLog",
+    "Certificate",
     "Competency",
     "CompetencyKind",
     "Completion",
     "Course",
     "CourseCompetency",
+    "CourseDraft",
     "CourseLevel",
     "CourseVersion",
+    "DraftFile",
     "EmployeeType",
     "Enrollment",
     "EnrollmentSource",
@@ -48,6 +57,8 @@ __all__ = [
     "QuestionType",
     "Quiz",
     "QuizRole",
+    "ReminderKind",
+    "ReminderLog",
     "Role",
     "Scoring",
     "ShowAnswers",
