@@ -252,3 +252,17 @@ def test_overdue_assignments_show_to_the_learner_and_the_supervisor(app, client,
     courses = html[html.index('id="courses-title"') : html.index('id="jp-title"')]
     assert courses.index("Etika ASN") < courses.index("Kearsipan")
     assert "badge-off" in courses
+
+
+def test_assigning_and_withdrawing_show_in_the_admin_audit_log(app, client, agency, login_as):
+    login_as(agency.sup_a)
+    assert post_assign(client, agency.course, units=[agency.a]).status_code == 302
+    (assignment_id,) = db.session.scalars(db.select(Assignment.id)).all()
+    token = csrf_token(client, "/team/assignments")
+    client.post(f"/team/assignments/{assignment_id}/withdraw", data={"csrf_token": token})
+    client.post("/logout", data={"csrf_token": token})
+    login_as(agency.admin)
+    html = text(client.get("/admin/audit"))
+    assert "Menugaskan kursus" in html
+    assert "Menarik penugasan kursus" in html
+    assert agency.course.slug in html

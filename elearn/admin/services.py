@@ -62,6 +62,18 @@ AUDIT_ACTIONS = {
     "unit.create": _l("Created a unit"),
     "unit.update": _l("Changed a unit"),
     "unit.delete": _l("Deleted a unit"),
+    "course.import": _l("Imported a course package"),
+    "course.create": _l("Created a course"),
+    "course.delete": _l("Deleted an unpublished course"),
+    "course.draft_start": _l("Started a course draft"),
+    "course.draft_discard": _l("Discarded a course draft"),
+    "course.publish": _l("Published a course"),
+    "course.owner_add": _l("Added a co-instructor"),
+    "course.owner_remove": _l("Removed a co-instructor"),
+    "certificate.revoke": _l("Revoked a certificate"),
+    "certificate.reissue": _l("Reissued a certificate"),
+    "assignment.create": _l("Assigned a course"),
+    "assignment.withdraw": _l("Withdrew a course assignment"),
 }
 
 NAME_MAX = 200
@@ -579,6 +591,10 @@ def describe_audit(entry):
         obj = f"{name} ({detail['nip']})" if detail.get("nip") else name
     elif entry.object_type == "Unit":
         obj = f"{name} ({detail['code']})" if detail.get("code") else name
+    elif entry.object_type == "Certificate":
+        obj = f"{name} ({detail['number']})" if detail.get("number") else name
+    elif detail.get("slug"):  # courses and assignments name their course
+        obj = detail["slug"]
     else:
         obj = name
     if not obj and entry.object_type:

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, exists, func, literal, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
+from ..dbutil import insert_many_if_absent
 from ..extensions import db
 from ..models import (
     Assignment,
@@ -26,6 +26,7 @@ from ..models import (
     EnrollmentSource,
     Unit,
     User,
+    audit,
 )
 from ..nip import clean_nip
 from ..timeutil import utcnow
@@ -47,26 +48,6 @@ class AssignResult:
     assignments: int
     people: int  # people the assignments reached (new ones; already reached are not counted)
     enrolled: int  # enrolments created (people already enrolled keep theirs)
-
-
-def insert_ignoring_duplicates(model, rows, conflict_columns):
-    """INSERT ... ON CONFLICT DO NOTHING of many rows, in chunks: `insert_if_absent` for a
-    set of rows. Returns how many rows were inserted."""
-    if not rows:
-        return 0
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table = model.__table__
-    inserted = 0
-    for start in range(0, len(rows), _CHUNK):
-        stmt = (
-            insert(table)
-            .values(rows[start : start + _CHUNK])
-            .on_conflict_do_nothing(index_elements=conflict_columns)
-            .returning(*table.primary_key.columns)
-        )
-        inserted += len(db.session.execute(stmt).all())
-    return inserted
 
 
 def split_people(text):
@@ -168,9 +149,19 @@ def create_assignments(
             rows += [{"assignment_id": a.id, "user_id": uid, "added_at": now} for uid in members]
         else:
             rows.append({"assignment_id": a.id, "user_id": a.user_id, "added_at": now})
-    reached = insert_ignoring_duplicates(AssignmentPerson, rows, ["assignment_id", "user_id"])
+    reached = insert_many_if_absent(AssignmentPerson, rows, ["assignment_id", "user_id"])
     user_ids = sorted({r["user_id"] for r in rows})
     enrolled = _enrol([(uid, course.id, course.current_version_id) for uid in user_ids], now)
+    audit(
+        viewer,
+        "assignment.create",
+        course,
+        slug=course.slug,
+        due_date=due_date.isoformat(),
+        units=[u.code for u in units],
+        people=len(people),
+        reached=reached,
+    )
     return AssignResult(len(made), reached, enrolled)
 
 
@@ -189,7 +180,7 @@ def _enrol(triples, now):
         for uid, cid, vid in triples
         if vid is not None
     ]
-    return insert_ignoring_duplicates(Enrollment, rows, ["user_id", "course_id"])
+    return insert_many_if_absent(Enrollment, rows, ["user_id", "course_id"])
 
 
 def pending_unit_assignments(user_ids, on_day):
@@ -232,7 +223,7 @@ def apply_unit_assignments(users, now=None):
         pending += pending_unit_assignments(ids[start : start + _CHUNK], today(now))
     if not pending:
         return 0
-    added = insert_ignoring_duplicates(
+    added = insert_many_if_absent(
         AssignmentPerson,
         [{"assignment_id": aid, "user_id": uid, "added_at": now} for aid, uid, _c, _v in pending],
         ["assignment_id", "user_id"],
@@ -335,7 +326,14 @@ def assignment_in_scope(viewer, assignment_id):
     )
 
 
-def withdraw_assignment(assignment):
+def withdraw_assignment(assignment, actor=None):
     """Delete an assignment and whom it reached; enrolments and progress stay as they are."""
+    audit(
+        actor,
+        "assignment.withdraw",
+        assignment,
+        slug=assignment.course.slug,
+        due_date=assignment.due_date.isoformat(),
+    )
     db.session.delete(assignment)
     db.session.flush()

@@ -215,7 +215,7 @@ def withdraw(assignment_id):
     if assignment is None:
         abort(404)
     if EmptyForm().validate_on_submit():
-        withdraw_assignment(assignment)
+        withdraw_assignment(assignment, _me())
         db.session.commit()
         flash(_("The assignment has been withdrawn. Progress made so far is kept."), "success")
     return redirect(url_for(".assignments"))
