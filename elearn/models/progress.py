@@ -83,6 +83,8 @@ class Attempt(db.Model):
         # Two requests starting "attempt 2" at once cannot both succeed.
         UniqueConstraint("user_id", "course_id", "quiz_key", "number"),
         Index("ix_attempts_quiz_id_submitted_at", "quiz_id", "submitted_at"),
+        # Course results and completion checks read a course's attempts by role and learner.
+        Index("ix_attempts_course_id_role_user_id", "course_id", "role", "user_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
