@@ -571,3 +571,20 @@ def test_certificate_for_and_numbers_for(app, learner, make_user, course):
     assert numbers == {first.completion_id: first.number, second.completion_id: second.number}
     assert len(statements) == 1
     assert numbers_for([]) == {}
+
+
+def test_course_page_and_my_learning_link_the_certificate(
+    client, learner, login_as, course, make_user
+):
+    cert = complete(learner, course)
+    login_as(learner)
+    course_page = text(client.get(f"/courses/{course.slug}"))
+    assert f"/certificates/{cert.number}.pdf" in course_page
+    assert f"/verify/{cert.number}" in course_page
+    home = text(client.get("/"))
+    assert f"/certificates/{cert.number}.pdf" in home
+    # Once revoked, neither page offers it any more.
+    revoke_certificate(make_user(roles=["admin"]), cert, "Data salah")
+    db.session.commit()
+    assert cert.number not in text(client.get(f"/courses/{course.slug}"))
+    assert f"/certificates/{cert.number}.pdf" not in text(client.get("/"))

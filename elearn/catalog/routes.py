@@ -7,6 +7,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..certificates.services import certificate_for
 from ..extensions import db
 from ..forms import EmptyForm
 from ..learn.outline import outline_for
@@ -72,11 +73,13 @@ def course(slug):
         db.session.commit()
     version = course.current_version
     outline = outline_for(version)
-    progress = completion = next_item = None
+    progress = completion = next_item = certificate = None
     if enrollment is not None:
         progress = progress_of(current_user.id, [course.id])[course.id]
         completion = completion_of(current_user.id, course.id)
         next_item = resume_item(outline, enrollment, progress)
+        if completion is not None:
+            certificate = certificate_for(current_user.id, course.id)
     return render_template(
         "catalog/course.html",
         course=course,
@@ -86,6 +89,7 @@ def course(slug):
         enrollment=enrollment,
         progress=progress,
         completion=completion,
+        certificate=certificate,
         next_item=next_item,
         form=EmptyForm(),
     )

@@ -15,6 +15,7 @@ from ..dbutil import insert_if_absent
 from ..extensions import db
 from ..models import (
     Attempt,
+    Certificate,
     Completion,
     Course,
     CourseVersion,
@@ -327,7 +328,8 @@ class CompletedEntry:
     completed_at: object
     jp: int
     final_score: object  # percent (Decimal) or None
-    completion_id: int  # certificates (a later feature) hang off the completion
+    completion_id: int
+    certificate_number: str | None  # the certificate in force, if any
 
 
 @dataclass
@@ -353,18 +355,23 @@ def my_learning(user, now=None):
         )
     ).all()
     completed = [
-        CompletedEntry(slug, title, completed_at, jp, score, cid)
-        for cid, slug, title, completed_at, jp, score in db.session.execute(
+        CompletedEntry(*row)
+        for row in db.session.execute(
             select(
-                Completion.id,
                 Course.slug,
                 CourseVersion.title,
                 Completion.completed_at,
                 Completion.jp,
                 Completion.final_score,
+                Completion.id,
+                Certificate.number,
             )
             .join(Course, Course.id == Completion.course_id)
             .join(CourseVersion, CourseVersion.id == Completion.version_id)
+            .outerjoin(
+                Certificate,
+                and_(Certificate.completion_id == Completion.id, Certificate.revoked_at.is_(None)),
+            )
             .where(Completion.user_id == user.id)
             .order_by(Completion.completed_at.desc())
         )
