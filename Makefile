@@ -31,13 +31,13 @@ translations: $(BIN)/.installed ## Compile the interface translations
 migrate: $(BIN)/.installed ## Create or upgrade the database (SQLite in instance/ by default)
 	$(BIN)/flask db upgrade
 
-seed: migrate ## Load the demo agency and accounts (kept on later runs)
+seed: content ## Load the demo agency, accounts and activity (kept on later runs)
 	$(BIN)/flask demo seed
 
 content: migrate ## Import every course package in content/
 	@if $(BIN)/flask content --help >/dev/null 2>&1; then $(BIN)/flask content import content/*/; fi
 
-run: translations seed content ## Install, migrate, load demo data and courses, serve on http://127.0.0.1:5000
+run: translations seed ## Install, migrate, load demo data and courses, serve on http://127.0.0.1:5000
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 system-deps: ## Install PostgreSQL and Chromium from Debian's packages when missing

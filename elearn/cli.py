@@ -25,16 +25,19 @@ def register_cli(app):
 
     @demo.command("seed")
     def demo_seed():
-        """Create a demo agency with units and accounts (refused in production)."""
-        from .demo import seed
+        """Create a demo agency with units and accounts (refused in production); with the
+        shipped courses imported, also assignments and some progress."""
+        from .demo import seed, seed_activity
+        from .extensions import db
 
         if current_app.config["PRODUCTION"]:
             raise click.ClickException("refusing to load demo accounts into a production instance")
-        from .extensions import db
-
         created = seed()
+        activity = seed_activity()
         db.session.commit()
         if created:
             click.echo(f"demo data loaded: {created} accounts (password: see README)")
         else:
-            click.echo("demo data already present; nothing changed")
+            click.echo("demo accounts already present")
+        if activity:
+            click.echo("demo activity loaded: course owners, assignments, progress")

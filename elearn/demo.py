@@ -1,5 +1,8 @@
 """Demo agency: units and accounts for trying the product (never in production)."""
 
+from datetime import timedelta
+from decimal import Decimal
+
 from sqlalchemy import select
 
 from .extensions import db
@@ -77,3 +80,92 @@ def seed():
     users["maria"].supervisor = users["hendra"]
     db.session.flush()
     return len(users)
+
+
+# Activity, once the shipped courses are imported ------------------------------------------------
+DEMO_OWNERS = {
+    "literasi-digital-asn": "budi",
+    "manajemen-proyek-pemerintah": "ratna",
+    "komunikasi-pelayanan-publik": "ratna",
+}
+
+
+def seed_activity(now=None):
+    """Owners, assignments and some progress on the shipped courses, so that every demo role
+    has something to look at. Once only; returns False when skipped."""
+    from .learn.completion import evaluate
+    from .models import Assignment, Attempt, Course, Enrollment, LessonProgress, QuizRole
+    from .supervision.assignments import create_assignments
+    from .timeutil import utcnow
+
+    now = now or utcnow()
+    courses = {
+        c.slug: c
+        for c in db.session.scalars(select(Course).where(Course.slug.in_(DEMO_OWNERS)))
+        if c.current_version is not None
+    }
+    if len(courses) < len(DEMO_OWNERS) or db.session.scalar(select(Assignment.id).limit(1)):
+        return False
+    people = {
+        u.email.split("@")[0]: u
+        for u in db.session.scalars(select(User).where(User.email.endswith("@" + EMAIL_DOMAIN)))
+    }
+    units = {u.code: u for u in db.session.scalars(select(Unit))}
+    for slug, owner in DEMO_OWNERS.items():
+        if people[owner] not in courses[slug].owners:
+            courses[slug].owners.append(people[owner])
+
+    today = now.date()
+    create_assignments(
+        people["hendra"], courses["literasi-digital-asn"].id, [units["DISKOMINFO"].id], "",
+        today + timedelta(days=14), True, now=now,
+    )  # fmt: skip
+    create_assignments(
+        people["siti"], courses["komunikasi-pelayanan-publik"].id, [units["DISDUKCAPIL"].id], "",
+        today + timedelta(days=7), True, now=now,
+    )  # fmt: skip
+
+    def study(key, slug, lessons=None, pass_quizzes=False):
+        """Mark lessons done (all, or the first `lessons`) and pass the required quizzes."""
+        user, course = people[key], courses[slug]
+        version = course.current_version
+        enrollment = db.session.scalar(
+            select(Enrollment).where(
+                Enrollment.user_id == user.id, Enrollment.course_id == course.id
+            )
+        )
+        if enrollment is None:
+            enrollment = Enrollment(user=user, course=course, version=version, enrolled_at=now)
+            db.session.add(enrollment)
+        done = version.lessons[: lessons or None]
+        for lesson in done:
+            db.session.add(
+                LessonProgress(
+                    user_id=user.id, course_id=course.id, lesson_key=lesson.key,
+                    first_viewed_at=now, completed_at=now,
+                )
+            )  # fmt: skip
+        if pass_quizzes:
+            for quiz in version.quizzes:
+                if quiz.role == QuizRole.PRETEST or not quiz.required:
+                    continue
+                db.session.add(
+                    Attempt(
+                        user_id=user.id, course_id=course.id, quiz_id=quiz.id,
+                        quiz_key=quiz.key, role=quiz.role, number=1, started_at=now,
+                        submitted_at=now, score_percent=Decimal("88"), score_points=Decimal("88"),
+                        max_points=Decimal("100"), passed=True,
+                    )
+                )  # fmt: skip
+        if done:
+            enrollment.last_item_key = done[-1].key
+            enrollment.last_activity_at = now
+        db.session.flush()
+        evaluate(enrollment)
+
+    study("agus", "komunikasi-pelayanan-publik", pass_quizzes=True)  # completed: a certificate
+    study("dewi", "literasi-digital-asn", lessons=4)
+    study("yusuf", "komunikasi-pelayanan-publik", lessons=6)
+    study("maria", "manajemen-proyek-pemerintah", lessons=2)
+    db.session.flush()
+    return True
