@@ -42,6 +42,7 @@ def _answer_correctly(page):
 def _take_quiz(page, base, quiz_key, answer=True):
     page.goto(f"{base}/quizzes/{SLUG}/{quiz_key}")
     page.get_by_role("button", name=re.compile("^Mulai")).click()
+    page.locator("#quiz-sheet").wait_for()  # the start POST redirects to the answer sheet
     if answer:
         _answer_correctly(page)
     page.get_by_role("button", name="Kirim jawaban").click()
