@@ -6,6 +6,7 @@ import re
 import pytest
 from browser_steps import serious_accessibility_violations, sign_in
 from conftest import PASSWORD
+from playwright.sync_api import expect
 
 
 @pytest.fixture
@@ -41,7 +42,7 @@ def test_instructor_authors_and_publishes_a_course(live_server, page, instructor
     assert "/lessons/new" in page.url  # previewed in place, nothing saved yet
     assert serious_accessibility_violations(page) == []
     page.get_by_role("button", name="Tambahkan pelajaran").click()
-    assert page.get_by_text("Pelajaran telah ditambahkan ke draf.").is_visible()
+    expect(page.get_by_text("Pelajaran telah ditambahkan ke draf.")).to_be_visible()
 
     page.get_by_role("link", name="Susunan materi").first.click()
     page.get_by_role("link", name="Tambah kuis ke Dasar Pelayanan").click()
@@ -54,17 +55,17 @@ def test_instructor_authors_and_publishes_a_course(live_server, page, instructor
     page.get_by_label("Pilihan 1 benar").check()
     page.get_by_label("Pilihan 2", exact=True).fill("Daftar harga pribadi")
     # Only the fields of the chosen type are shown (the script hides the others).
-    assert not page.get_by_label("Angka yang benar").is_visible()
+    expect(page.get_by_label("Angka yang benar")).to_be_hidden()
     assert serious_accessibility_violations(page) == []
     page.get_by_role("button", name="Simpan", exact=True).click()
-    assert page.get_by_text("Soal telah disimpan di draf.").is_visible()
-    assert page.get_by_role("link", name="Apa isi maklumat pelayanan?").is_visible()
+    expect(page.get_by_text("Soal telah disimpan di draf.")).to_be_visible()
+    expect(page.get_by_role("link", name="Apa isi maklumat pelayanan?")).to_be_visible()
 
     page.get_by_role("navigation", name="Kursus").get_by_role("link", name="Terbitkan").click()
-    assert page.get_by_role("heading", name="Siap diterbitkan").is_visible()
+    expect(page.get_by_role("heading", name="Siap diterbitkan")).to_be_visible()
     page.get_by_role("button", name="Terbitkan kursus").click()
-    assert page.get_by_text(re.compile("Versi 1 telah diterbitkan")).is_visible()
-    assert page.get_by_role("cell", name="Dr. Ratna Sari Dewi").is_visible()
+    expect(page.get_by_text(re.compile("Versi 1 telah diterbitkan"))).to_be_visible()
+    expect(page.get_by_role("cell", name="Dr. Ratna Sari Dewi")).to_be_visible()
     assert page.csp_errors == []
 
     # A learner finds it in the catalog.
@@ -72,7 +73,7 @@ def test_instructor_authors_and_publishes_a_course(live_server, page, instructor
     page.get_by_role("button", name="Keluar").click()
     sign_in(page, live_server, learner.email, PASSWORD)
     page.locator("#site-nav").get_by_role("link", name="Kursus").click()
-    assert page.get_by_role("link", name="Etika Pelayanan").is_visible()
+    expect(page.get_by_role("link", name="Etika Pelayanan")).to_be_visible()
 
 
 def test_reorder_with_the_keyboard(live_server, page, instructor, app, tmp_path):
@@ -116,6 +117,6 @@ def test_the_editor_works_without_javascript(live_server, browser, instructor):
         assert page.locator("#preview em").inner_text() == "miring"
         assert page.get_by_label("Isi (Markdown)").input_value() == "Teks *miring*."
         page.get_by_role("button", name="Tambahkan pelajaran").click()
-        assert page.get_by_text("Pelajaran telah ditambahkan ke draf.").is_visible()
+        expect(page.get_by_text("Pelajaran telah ditambahkan ke draf.")).to_be_visible()
     finally:
         context.close()

@@ -7,6 +7,7 @@ import pytest
 from browser_steps import serious_accessibility_violations, sign_in
 from conftest import PASSWORD
 from factories_course import import_shipped
+from playwright.sync_api import expect
 
 SLUG = "literasi-digital-asn"
 FIRST = "dokumen-dan-lembar-kerja/naskah-dinas-templat-style"
@@ -28,21 +29,21 @@ def test_learner_enrols_reads_and_sees_progress(live_server, page, learner):
 
     page.get_by_role("searchbox", name="Cari").fill("digital")
     page.get_by_role("button", name="Cari").click()
-    assert page.get_by_text("1 kursus ditemukan").is_visible()
+    expect(page.get_by_text("1 kursus ditemukan")).to_be_visible()
     page.get_by_role("link", name="Literasi Digital untuk ASN").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Literasi Digital untuk ASN"
     assert serious_accessibility_violations(page) == []
 
     page.get_by_role("button", name="Daftar").click()
-    assert page.get_by_text("Anda terdaftar di Literasi Digital untuk ASN.").is_visible()
+    expect(page.get_by_text("Anda terdaftar di Literasi Digital untuk ASN.")).to_be_visible()
     page.get_by_role("link", name="Naskah Dinas yang Rapi dengan Templat, Style, dan Tabel").click()
-    assert page.url.endswith(f"/learn/{SLUG}/{FIRST}")
+    page.wait_for_url(f"**/learn/{SLUG}/{FIRST}")
     assert serious_accessibility_violations(page) == []
     current = page.locator('.outline a[aria-current="page"]')
     assert "Naskah Dinas yang Rapi" in current.inner_text()
 
     page.get_by_role("button", name=re.compile("^Tandai selesai")).click()
-    assert page.url.endswith(f"/learn/{SLUG}/{SECOND}")
+    page.wait_for_url(f"**/learn/{SLUG}/{SECOND}")
     done_link = page.locator(f'.outline a[href="/learn/{SLUG}/{FIRST}"]')
     assert "Selesai:" in done_link.inner_text()
 
@@ -51,7 +52,7 @@ def test_learner_enrols_reads_and_sees_progress(live_server, page, learner):
     assert int(progress.get_attribute("value")) > 0
     continue_link = page.get_by_role("link", name=re.compile("^Lanjutkan"))
     assert continue_link.get_attribute("href") == f"/learn/{SLUG}/{SECOND}"
-    assert page.get_by_text("Kurang 20 JP untuk mencapai target tahunan.").is_visible()
+    expect(page.get_by_text("Kurang 20 JP untuk mencapai target tahunan.")).to_be_visible()
     assert serious_accessibility_violations(page) == []
     assert page.csp_errors == []
 

@@ -2,6 +2,7 @@
 
 import pytest
 from browser_steps import serious_accessibility_violations, sign_in
+from playwright.sync_api import expect
 
 from elearn.demo import DEMO_PASSWORD, EMAIL_DOMAIN, seed
 from elearn.extensions import db
@@ -41,8 +42,8 @@ def test_sign_in_by_nip_and_sign_out(live_server, page, demo):
     sign_in(page, live_server, "199001152015031001", DEMO_PASSWORD)
     assert page.get_by_role("heading", level=1).inner_text().startswith("Selamat datang")
     page.get_by_role("button", name="Keluar").click()
-    assert "/login" in page.url
-    assert page.get_by_text("Anda telah keluar.").is_visible()
+    page.wait_for_url("**/login")
+    expect(page.get_by_text("Anda telah keluar.")).to_be_visible()
 
 
 def test_wrong_password_shows_a_message(live_server, page, demo):
@@ -61,12 +62,12 @@ def test_sign_in_and_home_pages_have_no_serious_accessibility_violations(live_se
 def test_phone_menu_opens_with_the_keyboard(live_server, phone, demo):
     sign_in(phone, live_server, f"agus@{EMAIL_DOMAIN}", DEMO_PASSWORD)
     nav_link = phone.locator("#site-nav ul a").first
-    assert not nav_link.is_visible()
+    expect(nav_link).to_be_hidden()
     toggle = phone.get_by_role("button", name="Menu")
     toggle.focus()
     phone.keyboard.press("Enter")
     assert toggle.get_attribute("aria-expanded") == "true"
-    assert nav_link.is_visible()
+    expect(nav_link).to_be_visible()
     # Nothing wider than the 360 px screen.
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
 

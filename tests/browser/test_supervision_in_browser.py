@@ -10,6 +10,7 @@ import pytest
 from browser_steps import serious_accessibility_violations, sign_in
 from conftest import PASSWORD
 from factories_course import import_course, write_course
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from elearn.extensions import db
@@ -63,7 +64,7 @@ def test_assign_complete_and_see_it_on_the_dashboard(live_server, page, browser,
     due = today() + timedelta(days=7)
     page.get_by_label("Tenggat waktu", exact=True).fill(due.isoformat())
     page.get_by_role("button", name="Tugaskan", exact=True).click()
-    assert page.get_by_text("Kursus telah ditugaskan kepada 1 orang.").is_visible()
+    expect(page.get_by_text("Kursus telah ditugaskan kepada 1 orang.")).to_be_visible()
     assert page.csp_errors == []
 
     # The learner, in a browser of their own.
@@ -72,7 +73,7 @@ def test_assign_complete_and_see_it_on_the_dashboard(live_server, page, browser,
     other.set_default_timeout(10_000)
     sign_in(other, live_server, learner.email, PASSWORD)
     assigned = other.locator("h3", has_text="Ditugaskan kepada Anda")
-    assert assigned.is_visible()
+    expect(assigned).to_be_visible()
     entry = other.locator(".learning-list li", has_text="Etika ASN").first
     assert "Tenggat" in entry.inner_text()
     entry.get_by_role("link", name=re.compile("^Mulai")).click()
@@ -80,7 +81,7 @@ def test_assign_complete_and_see_it_on_the_dashboard(live_server, page, browser,
     for _ in range(2):
         other.get_by_role("button", name=re.compile("^Tandai selesai")).click()
     other.goto(f"{live_server}/")
-    assert other.get_by_role("link", name="Etika ASN").first.is_visible()
+    expect(other.get_by_role("link", name="Etika ASN").first).to_be_visible()
     completed = other.locator("table[aria-labelledby='completed-title']")
     assert "Etika ASN" in completed.inner_text()
     context.close()
