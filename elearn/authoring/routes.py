@@ -139,6 +139,35 @@ def _conflict_context(form, conflict):
     return {"conflict": conflict}
 
 
+def _save(form, context, save):
+    """Run a draft save (`save()`), committing when it succeeds: returns (True, its result).
+
+    Otherwise roll back and return (False, None), with what the user must see put in place: the
+    rule broken next to its field (or in context["problems"]), the other person's change
+    (context["conflict"], keeping the user's text in the form) or the draft gone."""
+    try:
+        result = save()
+    except svc.Invalid as exc:
+        db.session.rollback()
+        for name, messages in exc.errors.items():
+            if name:
+                getattr(form, name).errors = [str(m) for m in messages]
+            else:
+                context["problems"] = [str(m) for m in messages]
+        return False, None
+    except Conflict as conflict:
+        db.session.rollback()
+        context.update(_conflict_context(form, conflict))
+        return False, None
+    except DraftGone:
+        db.session.rollback()
+        context.clear()
+        context["conflict"] = Conflict()
+        return False, None
+    db.session.commit()
+    return True, result
+
+
 # My courses --------------------------------------------------------------------------------------
 @bp.route("/")
 @role_required(*EDITORS)
@@ -338,22 +367,14 @@ def settings(course):
             context["preview"] = _preview(course, files, "", form.description.data or "")
         elif form.validate_on_submit():
             revision, fingerprint = form.expected()
-            try:
-                svc.save_course_settings(
+            saved, _result = _save(
+                form,
+                context,
+                lambda: svc.save_course_settings(
                     draft, me(), form.data_for_package(), Expected(revision, fingerprint)
-                )
-            except svc.Invalid as exc:
-                db.session.rollback()
-                for name, messages in exc.errors.items():
-                    getattr(form, name).errors = [str(m) for m in messages]
-            except Conflict as conflict:
-                db.session.rollback()
-                context = _conflict_context(form, conflict)
-            except DraftGone:
-                db.session.rollback()
-                context = {"conflict": Conflict()}
-            else:
-                db.session.commit()
+                ),
+            )
+            if saved:
                 flash(_("The course settings have been saved in the draft."), "success")
                 return redirect(url_for(".settings", slug=course.slug))
     else:
@@ -413,23 +434,19 @@ def module_edit(course, module):
         form = ModuleForm()
         if form.validate_on_submit():
             revision, fingerprint = form.expected()
-            try:
-                svc.save_module(
+            saved, _result = _save(
+                form,
+                context,
+                lambda: svc.save_module(
                     draft,
                     me(),
                     entry,
                     form.title.data,
                     form.summary.data,
                     Expected(revision, fingerprint),
-                )
-            except Conflict as conflict:
-                db.session.rollback()
-                context = _conflict_context(form, conflict)
-            except DraftGone:
-                db.session.rollback()
-                context = {"conflict": Conflict()}
-            else:
-                db.session.commit()
+                ),
+            )
+            if saved:
                 flash(_("The module has been saved."), "success")
                 return redirect(url_for(".course", slug=course.slug))
     else:
@@ -534,18 +551,14 @@ def lesson_edit(course, module, item):
                 preview = _preview(course, outline.files, entry.base_dir, form.body.data or "")
             else:
                 revision, fingerprint = form.expected()
-                try:
-                    svc.save_lesson(
+                saved, _result = _save(
+                    form,
+                    context,
+                    lambda: svc.save_lesson(
                         draft, me(), entry, form.values(), Expected(revision, fingerprint)
-                    )
-                except Conflict as conflict:
-                    db.session.rollback()
-                    context = _conflict_context(form, conflict)
-                except DraftGone:
-                    db.session.rollback()
-                    context = {"conflict": Conflict()}
-                else:
-                    db.session.commit()
+                    ),
+                )
+                if saved:
                     flash(_("The lesson has been saved in the draft."), "success")
                     return redirect(request.path)
     else:
@@ -662,22 +675,14 @@ def quiz_edit(course, module, item):
                 preview = _preview(course, outline.files, entry.base_dir, form.intro.data or "")
             else:
                 revision, fingerprint = form.expected()
-                try:
-                    svc.save_quiz_settings(
+                saved, _result = _save(
+                    form,
+                    context,
+                    lambda: svc.save_quiz_settings(
                         draft, me(), entry, form.values(), Expected(revision, fingerprint)
-                    )
-                except svc.Invalid as exc:
-                    db.session.rollback()
-                    for name, messages in exc.errors.items():
-                        getattr(form, name).errors = [str(m) for m in messages]
-                except Conflict as conflict:
-                    db.session.rollback()
-                    context = _conflict_context(form, conflict)
-                except DraftGone:
-                    db.session.rollback()
-                    context = {"conflict": Conflict()}
-                else:
-                    db.session.commit()
+                    ),
+                )
+                if saved:
                     flash(_("The quiz settings have been saved in the draft."), "success")
                     return redirect(request.path)
     else:
@@ -781,25 +786,14 @@ def _question(course, module, item, qkey):
                 if qkey:
                     revision, fingerprint = form.expected()
                     expected = Expected(revision, fingerprint)
-                try:
-                    key = svc.save_question(
+                saved, key = _save(
+                    form,
+                    context,
+                    lambda: svc.save_question(
                         draft, me(), entry, qkey, form.values(), language, expected
-                    )
-                except svc.Invalid as exc:
-                    db.session.rollback()
-                    for name, messages in exc.errors.items():
-                        if name:
-                            getattr(form, name).errors = [str(m) for m in messages]
-                        else:
-                            context["problems"] = [str(m) for m in messages]
-                except Conflict as conflict:
-                    db.session.rollback()
-                    context.update(_conflict_context(form, conflict))
-                except DraftGone:
-                    db.session.rollback()
-                    context = {"conflict": Conflict()}
-                else:
-                    db.session.commit()
+                    ),
+                )
+                if saved:
                     flash(_("The question has been saved in the draft."), "success")
                     if request.form.get("action") == "save_new":
                         return redirect(
