@@ -3,6 +3,7 @@
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -80,6 +81,10 @@ def create_app(test_config=None):
 
     app.register_blueprint(authoring_bp, url_prefix="/teach")
 
+    from .surveys.routes import bp as surveys_bp
+
+    app.register_blueprint(surveys_bp)
+
     from .cli import register_cli
     from .web import init_web
 
@@ -115,6 +120,15 @@ def _finish_config(app):
             )
         cfg["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
     if cfg["PRODUCTION"]:
+        base = (cfg.get("PUBLIC_BASE_URL") or "").strip()
+        if not base or urlsplit(base).hostname in (None, "127.0.0.1", "localhost"):
+            raise RuntimeError(
+                "ELEARN_PUBLIC_BASE_URL must be set in production to the address users open, "
+                "e.g. https://elearn.example.go.id (links in mails and QR codes use it)."
+            )
+        if not cfg.get("TRUSTED_HOSTS"):
+            # Refuse requests for any other Host: a forged Host never reaches the views.
+            cfg["TRUSTED_HOSTS"] = [urlsplit(base).hostname]
         cfg["SESSION_COOKIE_SECURE"] = True
         cfg["REMEMBER_COOKIE_SECURE"] = True
 

@@ -86,10 +86,25 @@ class DefaultConfig:
     # PNG or JPEG printed at the top of the certificate; a relative path is looked up in the
     # instance folder first, then in the project folder.
     CERTIFICATE_LOGO = "static/img/certificate-logo.png"
-    # The address certificates are checked at from outside, e.g. https://elearn.example.go.id
-    # (the QR code points there). Empty: the host of the request that makes the PDF.
-    PUBLIC_BASE_URL = ""
+    # The public address of this instance, e.g. https://elearn.example.go.id. Every link that
+    # leaves the application (mails, QR codes, exports) is built from it, never from the request's
+    # Host header. Required in production; the default suits `make run`.
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    # Host names requests may use (Flask's TRUSTED_HOSTS). Empty: in production the host of
+    # PUBLIC_BASE_URL only; during development any host.
+    TRUSTED_HOSTS = None
     VERIFY_RATE_LIMIT = "60 per minute"  # public certificate lookups, per IP address
+
+    # Surveys (evaluation, Kirkpatrick levels 1 and 3). Whether courses require the reaction
+    # survey before the certificate, and answer anonymously, unless a course says otherwise;
+    # anonymous results are shown only from this many answers; the follow-up on the job opens
+    # this many weeks after completion; questions whose mean is below SURVEY_LOW_RATING (on a
+    # 5-point scale, scaled for 4-point ones) are flagged to the course's instructors.
+    SURVEY_REQUIRED_DEFAULT = False
+    SURVEY_ANONYMOUS_DEFAULT = False
+    SURVEY_ANONYMITY_MINIMUM = 5
+    SURVEY_FOLLOWUP_WEEKS = 8
+    SURVEY_LOW_RATING = 3.5
 
     # Level of the application's log (stderr); INFO keeps e.g. public certificate look-ups.
     LOG_LEVEL = "INFO"

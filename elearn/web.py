@@ -34,11 +34,13 @@ def _wants_json():
 
 def init_web(app):
     from .nav import nav_items
+    from .urls import public_url
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals["nav_items"] = nav_items
+    app.jinja_env.globals["public_url"] = public_url
 
     @app.after_request
     def security_headers(response):

@@ -293,11 +293,11 @@ def test_results_page_and_csv(app, client, make_user, dataset):
         csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";")
     )
     header, body = rows[0], {(r[0], r[3]): dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
-    assert header[:4] == ["quiz_key", "quiz", "number", "question_id"]
-    assert body[("final", "terbalik")]["difficulty"] == "0,500"
-    assert body[("final", "terbalik")]["flags"] == "negative"
-    assert body[("final", "baik")]["options"] == "C (*): 3 | D: 3"
-    assert body[("final", "mudah")]["discrimination"] == ""
+    assert header[:4] == ["Kunci kuis", "Kuis", "Nomor", "Id soal"]
+    assert body[("final", "terbalik")]["Tingkat kesulitan"] == "0,500"
+    assert body[("final", "terbalik")]["Penanda"] == "daya beda negatif"
+    assert body[("final", "baik")]["Pilihan jawaban"] == "C (*): 3 | D: 3"
+    assert body[("final", "mudah")]["Daya beda"] == ""
 
     response = client.get(f"/teach/{SLUG}/results/learners.csv")
     rows = list(
@@ -305,12 +305,12 @@ def test_results_page_and_csv(app, client, make_user, dataset):
     )
     by_name = {r[1]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
     assert len(by_name) == 6
-    assert by_name["Peserta 1"]["pretest_first"] == "0,00"
-    assert by_name["Peserta 1"]["final_best"] == "75,00"
-    assert by_name["Peserta 1"]["gain"] == "75,00"
-    assert by_name["Peserta 6"]["final_best"] == "100,00"
-    assert by_name["Peserta 6"]["completed_at"] == ""
-    assert by_name["Peserta 2"]["lessons_done"] == "2"
+    assert by_name["Peserta 1"]["Nilai pre-test pertama"] == "0,00"
+    assert by_name["Peserta 1"]["Nilai ujian akhir terbaik"] == "75,00"
+    assert by_name["Peserta 1"]["Peningkatan"] == "75,00"
+    assert by_name["Peserta 6"]["Nilai ujian akhir terbaik"] == "100,00"
+    assert by_name["Peserta 6"]["Selesai pada"] == ""
+    assert by_name["Peserta 2"]["Pelajaran selesai"] == "2"
 
 
 def test_the_results_page_runs_a_fixed_number_of_queries(app, client, make_user, dataset):

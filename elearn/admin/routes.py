@@ -3,19 +3,19 @@
 Thin: parse the form, call a service, commit once, redirect (post/redirect/get).
 """
 
-import csv
-import io
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.decorators import role_required
 from ..auth.services import make_reset_token
+from ..exports import csv_response
 from ..extensions import db
 from ..forms import EmptyForm
 from ..models import AuditLog, Unit, User
+from ..urls import public_url
 from . import bp
 from .forms import ImportForm, UnitForm, UserFilterForm, UserForm
 from .importer import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, Problem, import_users
@@ -179,7 +179,7 @@ def user_reactivate(user_id):
 def user_password_link(user_id):
     user = db.get_or_404(User, user_id)
     if EmptyForm().validate_on_submit():
-        link = url_for("auth.reset_password", token=make_reset_token(user), _external=True)
+        link = public_url("auth.reset_password", token=make_reset_token(user))
         try:
             send_password_setup(_me(), user, link)
         except Refused as exc:
@@ -230,19 +230,11 @@ def users_import_result(entry_id):
 @role_required("admin")
 def users_import_template():
     first = db.session.scalar(db.select(Unit.code).order_by(Unit.path).limit(1)) or "KODE-UNIT"
-    out = io.StringIO()
-    # Semicolons and a byte order mark: what Excel in an Indonesian locale opens directly.
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS])
-    writer.writerow(
-        ["198609262015051001", "Contoh Pegawai, S.Kom.", "contoh.pegawai@instansi.go.id", first,
-         "Pranata Komputer Ahli Pertama", "III/a", "peserta", "PNS", ""]
-    )  # fmt: skip
-    return Response(
-        "\ufeff" + out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=import-pengguna.csv"},
-    )
+    example = [
+        "198609262015051001", "Contoh Pegawai, S.Kom.", "contoh.pegawai@instansi.go.id", first,
+        "Pranata Komputer Ahli Pertama", "III/a", "peserta", "PNS", "",
+    ]  # fmt: skip
+    return csv_response("import-pengguna", [*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS], [example])
 
 
 # Units ------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..extensions import db, limiter
 from ..forms import EmptyForm
 from ..mail import send_mail
+from ..urls import public_url
 from . import bp
 from .forms import ChangePasswordForm, LoginForm, ResetPasswordForm, ResetRequestForm
 from .services import (
@@ -88,7 +89,7 @@ def reset_request():
     if form.validate_on_submit():
         user = find_account(form.email.data)
         if user is not None and user.active:
-            link = url_for("auth.reset_password", token=make_reset_token(user), _external=True)
+            link = public_url("auth.reset_password", token=make_reset_token(user))
             minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
             send_mail(
                 user.email,

@@ -1,12 +1,11 @@
 """Results of a course for its instructors: the page and the CSV exports (see results.py)."""
 
-import csv
-import io
-
-from flask import Response, abort, request
+from flask import abort, request
 from flask_babel import format_decimal, format_percent, get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..exports import csv_response
 from ..timeutil import local_time
 from . import bp, results
 from .access import course_view, page
@@ -81,25 +80,24 @@ def results_questions_csv(course):
     version = course.current_version or abort(404)
     totals = results.quiz_totals(course.id)
     quizzes = results.item_analysis(course, version, totals, first_only=_first_only())
-    rows = [
-        [
-            "quiz_key",
-            "quiz",
-            "number",
-            "question_id",
-            "type",
-            "question",
-            "points",
-            "answers",
-            "correct",
-            "difficulty",
-            "average_score",
-            "discrimination",
-            "flags",
-            "blank",
-            "options",
-        ]
+    header = [
+        _("Quiz key"),
+        _("Quiz"),
+        _("Number"),
+        _("Question id"),
+        _("Type"),
+        _("Question"),
+        _("Points"),
+        _("Answers"),
+        _("Correct"),
+        _("Difficulty"),
+        _("Average score"),
+        _("Discrimination"),
+        _("Flags"),
+        _("Blank"),
+        _("Options"),
     ]
+    rows = []
     for quiz in quizzes:
         for q in quiz.questions:
             if q.options:
@@ -122,33 +120,32 @@ def results_questions_csv(course):
                     _number(q.difficulty, 3),
                     _number(q.score, 3),
                     _number(q.discrimination, 3),
-                    ", ".join(f for f in q.flags),
+                    ", ".join(str(FLAG_LABELS[f]) for f in q.flags),
                     q.blank,
                     choices,
                 ]
             )
-    return _csv_response(rows, f"{course.slug}-soal.csv")
+    return csv_response(f"{course.slug}-soal", header, rows)
 
 
 @bp.get("/<slug>/results/learners.csv")
 @course_view
 def results_learners_csv(course):
-    rows = [
-        [
-            "nip",
-            "name",
-            "unit",
-            "enrolled_at",
-            "progress_percent",
-            "last_activity_at",
-            "completed_at",
-            "lessons_done",
-            "quiz_attempts",
-            "pretest_first",
-            "final_best",
-            "gain",
-        ]
+    header = [
+        "NIP",
+        _("Name"),
+        _("Unit"),
+        _("Enrolled at"),
+        _("Progress (percent)"),
+        _("Last activity"),
+        _("Completed at"),
+        _("Lessons done"),
+        _("Quiz attempts"),
+        _("First pre-test score"),
+        _("Best final exam score"),
+        _("Gain"),
     ]
+    rows = []
     for row in results.learner_rows(course):
         (nip, name, unit, enrolled, progress, last, completed, done, attempts, pre, final) = row
         rows.append(
@@ -167,19 +164,10 @@ def results_learners_csv(course):
                 _number(results.gain(pre, final)),
             ]
         )
-    return _csv_response(rows, f"{course.slug}-peserta.csv")
+    return csv_response(f"{course.slug}-peserta", header, rows)
 
 
 def _iso(value):
-    return local_time(value).strftime("%Y-%m-%d %H:%M") if value else ""
+    # Sortable, with the zone (WIB/WITA/WIT) so that nobody guesses which clock it is.
+    return local_time(value).strftime("%Y-%m-%d %H:%M %Z") if value else ""
 
-
-def _csv_response(rows, filename):
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerows(rows)
-    return Response(
-        "\ufeff" + out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename={filename}"},
-    )

@@ -8,7 +8,7 @@ import re
 import secrets
 from pathlib import Path
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 
@@ -16,6 +16,7 @@ from ..dbutil import insert_if_absent
 from ..extensions import db
 from ..models import REISSUED, Certificate, audit
 from ..timeutil import local_time, utcnow
+from ..urls import public_url
 from .pdf import render_pdf
 
 # Numbers read ELN-2026-7K3Q-9XPM-H4TD: prefix, year of issue, three groups of four symbols
@@ -35,6 +36,12 @@ class Refused(Exception):
     def __init__(self, message):
         super().__init__(message)
         self.message = message
+
+
+def _survey_allows(completion):
+    from ..surveys.services import certificate_may_issue
+
+    return certificate_may_issue(completion)
 
 
 # Numbers -----------------------------------------------------------------------------------------
@@ -81,6 +88,8 @@ def issue_certificate(completion, replaces=None):
     existing = live_certificate(completion.id)
     if existing is not None:
         return existing
+    if replaces is None and not _survey_allows(completion):
+        return None  # issued when the required reaction survey is sent (surveys.submit)
     cfg = current_app.config
     user, version = completion.user, completion.version
     issued_at = utcnow()
@@ -287,13 +296,8 @@ def public_view(certificate):
 
 # PDF ---------------------------------------------------------------------------------------------
 def verification_url(number):
-    """The public address of a certificate, as printed in its QR code: under PUBLIC_BASE_URL
-    when set (certificates are checked from outside the intranet), else the request's host."""
-    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
-    if not base:
-        return url_for("certificates.verify_number", number=number, _external=True)
-    adapter = current_app.url_map.bind("localhost", script_name="/")
-    return base + adapter.build("certificates.verify_number", {"number": number})
+    """The public address of a certificate, as printed in its QR code (under PUBLIC_BASE_URL)."""
+    return public_url("certificates.verify_number", number=number)
 
 
 def logo_path():

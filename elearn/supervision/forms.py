@@ -1,5 +1,7 @@
 """Forms of the team pages. The rules (scope, dates) live in the services; forms check shape."""
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -11,7 +13,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Optional
+from wtforms.validators import Optional, ValidationError
 
 from .services import JP_FILTERS, SORTS, STATUS_LABELS, STATUSES
 
@@ -96,9 +98,25 @@ class AssignForm(FlaskForm):
             getattr(self, name).errors.append(message)
 
 
+# Reports cover what this product can have recorded: a date outside is a typing slip.
+FIRST_REPORT_DATE = date(2000, 1, 1)
+LAST_REPORT_DATE = date(2099, 12, 31)
+
+
+def _sane_date(_form, field):
+    if field.data is not None and not FIRST_REPORT_DATE <= field.data <= LAST_REPORT_DATE:
+        raise ValidationError(
+            _l(
+                "Choose a date between %(first)s and %(last)s.",
+                first=FIRST_REPORT_DATE.strftime("%d-%m-%Y"),
+                last=LAST_REPORT_DATE.strftime("%d-%m-%Y"),
+            )
+        )
+
+
 class ReportForm(_GetForm):
-    date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("To (inclusive)"), validators=[Optional()])
+    date_from = DateField(_l("From"), validators=[Optional(), _sane_date])
+    date_to = DateField(_l("To (inclusive)"), validators=[Optional(), _sane_date])
     unit = SelectField(_l("Unit (with sub-units)"), coerce=int, default=0)
     course = SelectField(_l("Course"), coerce=int, default=0)
     layout = SelectField(

@@ -31,6 +31,7 @@ from ..models import (
     UserRole,
 )
 from ..timeutil import utcnow
+from ..urls import public_url
 from .services import year_bounds
 
 DIGEST_MAX_NAMES = 30  # names listed per section of a digest; the rest are counted
@@ -109,15 +110,11 @@ def _log(user_id, kind, course_id, day, now):
 
 
 def _link(endpoint, **values):
-    """An absolute link for a mail, or '' without PUBLIC_BASE_URL (no request to take it from)."""
-    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
-    if not base:
-        return ""
+    """An absolute link for a mail, under PUBLIC_BASE_URL (no request to take it from)."""
     try:
-        path = current_app.url_map.bind("localhost").build(endpoint, values)
+        return public_url(endpoint, **values)
     except BuildError:
         return ""
-    return f"{base}{path}"
 
 
 def _locale(user_locale):

@@ -20,13 +20,10 @@ SIASN course record (riwayat kursus) mapping, one row per completion:
 followed by nip and nama, so that the person of each row can be found in SIASN.
 """
 
-import csv
-import io
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
-from openpyxl import Workbook
 from sqlalchemy import and_, func, select
 
 from ..extensions import db
@@ -216,43 +213,3 @@ def siasn_rows(viewer, start, end, unit=None, course_id=None):
             r.nip or "",
             r.full_name,
         ]
-
-
-# Writers -----------------------------------------------------------------------------------------
-def write_csv(header, rows, delimiter=";"):
-    """CSV bytes: UTF-8 with a byte order mark and CRLF, what Excel opens directly."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow([str(h) for h in header])
-    for row in rows:
-        writer.writerow(["" if v is None else _csv_value(v) for v in row])
-    return out.getvalue().encode("utf-8")
-
-
-def _csv_value(value):
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        # A cell starting like a formula would run in a spreadsheet: keep it text.
-        return "'" + value
-    return value
-
-
-def write_xlsx(header, rows, title, text_columns=()):
-    """XLSX bytes (one sheet), written row by row in openpyxl's write-only mode."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=title[:31])
-    ws.append([str(h) for h in header])
-    for row in rows:
-        out = []
-        for i, v in enumerate(row):
-            if i in text_columns and v not in ("", None):
-                v = str(v)
-            elif isinstance(v, str) and v[:1] == "=":
-                v = "'" + v
-            out.append(v)
-        ws.append(out)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()

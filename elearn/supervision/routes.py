@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import (
-    Response,
     abort,
     current_app,
     flash,
@@ -23,6 +22,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from ..auth.decorators import role_required
+from ..exports import export_response
 from ..extensions import db
 from ..forms import EmptyForm
 from . import bp
@@ -42,8 +42,6 @@ from .reports import (
     siasn_rows,
     team_header,
     team_rows,
-    write_csv,
-    write_xlsx,
 )
 from .services import (
     STATUS_LABELS,
@@ -99,17 +97,6 @@ def _team_filters(viewer):
     return form, filters, units
 
 
-def _download(data, fmt, filename):
-    return Response(
-        data,
-        mimetype=FORMATS[fmt],
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}.{fmt}"',
-            "Cache-Control": "private, no-store",
-        },
-    )
-
-
 # Dashboard ---------------------------------------------------------------------------------------
 @bp.route("")
 @role_required(*ROLES)
@@ -138,12 +125,11 @@ def export_team(fmt):
     viewer = _me()
     _form, filters, _units = _team_filters(viewer)
     rows = team_rows(viewer, filters)
-    if fmt == "csv":
-        sep = ";" if request.args.get("sep", ";") != "," else ","
-        data = write_csv(team_header(filters.year), rows, sep)
-    else:
-        data = write_xlsx(team_header(filters.year), rows, _("Team"), text_columns={0})
-    return _download(data, fmt, f"tim-{filters.year}-{today().strftime('%Y%m%d')}")
+    sep = ";" if request.args.get("sep", ";") != "," else ","
+    return export_response(
+        fmt, f"tim-{filters.year}-{today().strftime('%Y%m%d')}", team_header(filters.year), rows,
+        title=_("Team"), text_columns={0}, delimiter=sep,
+    )  # fmt: skip
 
 
 # Person ------------------------------------------------------------------------------------------
@@ -226,9 +212,12 @@ def _report_filters(viewer):
     units = scope_units(viewer)
     form = ReportForm(request.args, units, course_choices())
     this_year = today().year
-    # A date that does not parse is left as None by the field: the year's bound is used.
-    first = form.date_from.data or date(this_year, 1, 1)
-    last = form.date_to.data or date(this_year, 12, 31)
+    # A date that does not parse is left as None by the field: the year's bound is used. A date
+    # outside the sane range is an error shown on the form (validated here, a GET form).
+    form.date_from.validate(form)
+    form.date_to.validate(form)
+    first = (not form.date_from.errors and form.date_from.data) or date(this_year, 1, 1)
+    last = (not form.date_to.errors and form.date_to.data) or date(this_year, 12, 31)
     if last < first:
         first, last = last, first
     unit_id = form.value("unit")
@@ -259,6 +248,8 @@ def export_completions(fmt):
         abort(404)
     viewer = _me()
     form, first, last, unit, course_id = _report_filters(viewer)
+    if form.date_from.errors or form.date_to.errors:
+        return render_template("supervision/reports.html", form=form), 400
     start, end = _utc_bounds(first, last)
     siasn = form.value("layout") == "siasn"
     if siasn:
@@ -271,8 +262,7 @@ def export_completions(fmt):
         rows = completion_rows(viewer, start, end, unit, course_id)
         text_columns = {0, 8}
         name = "penyelesaian"
-    if fmt == "csv":
-        data = write_csv(header, rows, form.value("sep") or ";")
-    else:
-        data = write_xlsx(header, rows, name, text_columns=text_columns)
-    return _download(data, fmt, f"{name}-{first:%Y%m%d}-{last:%Y%m%d}")
+    return export_response(
+        fmt, f"{name}-{first:%Y%m%d}-{last:%Y%m%d}", header, rows, title=name,
+        text_columns=text_columns, delimiter=form.value("sep") or ";",
+    )  # fmt: skip
