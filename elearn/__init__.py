@@ -81,21 +81,40 @@ def create_app(test_config=None):
 
     app.register_blueprint(authoring_bp, url_prefix="/teach")
 
-    from .surveys.routes import bp as surveys_bp
-
-    app.register_blueprint(surveys_bp)
-
     from .cli import register_cli
     from .web import init_web
 
     register_cli(app)
     init_web(app)
+    if app.config.get("TRUSTED_HOSTS"):
+        app.wsgi_app = _HostGuard(app.wsgi_app, app.config["TRUSTED_HOSTS"])
     if app.config["TRUSTED_PROXIES"]:
         # Behind nginx: take the client address and scheme from X-Forwarded-* (rate limits,
         # logs and external URLs depend on them). Only as many hops as there are proxies.
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     return app
+
+
+class _HostGuard:
+    """Answer 400 to a request for a host that is not ours, before any view (or error page)
+    runs: a forged Host or X-Forwarded-Host never reaches the application."""
+
+    def __init__(self, wsgi_app, hosts):
+        self.wsgi_app, self.hosts = wsgi_app, list(hosts)
+
+    def __call__(self, environ, start_response):
+        from werkzeug.sansio.utils import host_is_trusted
+        from werkzeug.wsgi import get_host
+
+        if not host_is_trusted(get_host(environ), self.hosts):
+            body = b"400 Alamat tidak dikenal (unknown host).\n"
+            start_response(
+                "400 Bad Request",
+                [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))],
+            )
+            return [body]
+        return self.wsgi_app(environ, start_response)
 
 
 def _finish_config(app):

@@ -95,16 +95,5 @@ class DefaultConfig:
     TRUSTED_HOSTS = None
     VERIFY_RATE_LIMIT = "60 per minute"  # public certificate lookups, per IP address
 
-    # Surveys (evaluation, Kirkpatrick levels 1 and 3). Whether courses require the reaction
-    # survey before the certificate, and answer anonymously, unless a course says otherwise;
-    # anonymous results are shown only from this many answers; the follow-up on the job opens
-    # this many weeks after completion; questions whose mean is below SURVEY_LOW_RATING (on a
-    # 5-point scale, scaled for 4-point ones) are flagged to the course's instructors.
-    SURVEY_REQUIRED_DEFAULT = False
-    SURVEY_ANONYMOUS_DEFAULT = False
-    SURVEY_ANONYMITY_MINIMUM = 5
-    SURVEY_FOLLOWUP_WEEKS = 8
-    SURVEY_LOW_RATING = 3.5
-
     # Level of the application's log (stderr); INFO keeps e.g. public certificate look-ups.
     LOG_LEVEL = "INFO"

@@ -31,7 +31,8 @@ def insert_many_if_absent(model, rows, conflict_columns):
     for start in range(0, len(rows), _CHUNK):
         stmt = (
             insert.values(rows[start : start + _CHUNK])
-            .on_conflict_do_nothing(index_elements=columns)
+            # No columns: any unique constraint or index (also partial ones) makes it a no-op.
+            .on_conflict_do_nothing(index_elements=columns or None)
             # Count the returned keys rather than trusting rowcount: with RETURNING, psycopg
             # reports rowcount -1 even when rows were inserted.
             .returning(*table.primary_key.columns)

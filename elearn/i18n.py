@@ -1,7 +1,9 @@
 """Interface language and time zone: Bahasa Indonesia by default, English selectable."""
 
+from babel.dates import format_datetime as babel_format_datetime
+from babel.dates import get_timezone
 from flask import current_app, has_request_context, request, session
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, get_locale
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from markupsafe import escape

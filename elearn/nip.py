@@ -5,6 +5,7 @@ A PNS NIP has 18 digits: birth date YYYYMMDD, TMT CPNS year-month YYYYMM, gender
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -32,13 +33,15 @@ class PnsNip:
 
 
 def clean_nip(value):
-    """Strip the spaces and dots people type between NIP groups."""
-    return re.sub(r"[\s.\-]", "", value or "")
+    """Strip the spaces and dots people type between NIP groups, and write digits of other
+    scripts (Arabic-Indic, full-width...) as ASCII, so that one NIP has one spelling."""
+    value = re.sub(r"[\s.\-]", "", value or "")
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in value)
 
 
 def parse_pns_nip(nip):
     """Return the parts of a PNS NIP or raise NipError with a message for the user."""
-    if not re.fullmatch(r"\d{18}", nip):
+    if not re.fullmatch(r"[0-9]{18}", nip):
         raise NipError(_l("NIP must be exactly 18 digits."))
     try:
         birth = date(int(nip[0:4]), int(nip[4:6]), int(nip[6:8]))
@@ -63,9 +66,9 @@ def validate_nip(nip, employee_type):
     if employee_type == "pns":
         parse_pns_nip(nip)
     elif employee_type == "pppk":
-        if not re.fullmatch(r"\d{18}", nip):
+        if not re.fullmatch(r"[0-9]{18}", nip):
             raise NipError(_l("NIP must be exactly 18 digits."))
-    elif nip and not re.fullmatch(r"\d{18}", nip):
+    elif nip and not re.fullmatch(r"[0-9]{18}", nip):
         raise NipError(_l("NIP must be exactly 18 digits."))
 
 

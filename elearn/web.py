@@ -32,6 +32,21 @@ def _wants_json():
     return request.path.endswith(".json") or request.accept_mimetypes.best == "application/json"
 
 
+def _retry_after(error):
+    """Seconds until the limit that was hit lets the client try again (at least 1)."""
+    import time
+
+    from .extensions import limiter
+
+    try:
+        current = limiter.current_limit
+        if current is not None:
+            return max(1, int(current.reset_at - time.time()))
+        return max(1, int(error.limit.limit.get_expiry()))
+    except Exception:
+        return 60
+
+
 def init_web(app):
     from .nav import nav_items
     from .urls import public_url
@@ -97,12 +112,15 @@ def init_web(app):
         return error_page(413, _("File too large"), _("The uploaded file is too large."))
 
     @app.errorhandler(429)
-    def too_many(_e):
-        return error_page(
+    def too_many(e):
+        response, status = error_page(
             429,
             _("Too many attempts"),
             _("Too many attempts in a short time. Wait a few minutes and try again."),
         )
+        response = app.make_response((response, status))
+        response.headers["Retry-After"] = str(_retry_after(e))
+        return response
 
     @app.errorhandler(500)
     def server_error(_e):

@@ -56,6 +56,7 @@ def _test_config(database_url, **overrides):
         "SECRET_KEY": "test-secret-not-for-production",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SERVER_NAME": "localhost",
+        "PUBLIC_BASE_URL": "http://localhost",
         # Fast hashing keeps the suite quick; production uses scrypt (see config.py).
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "RATELIMIT_STORAGE_URI": "memory://",

@@ -81,7 +81,12 @@ def test_production_refuses_to_start_without_a_secret(tmp_path, monkeypatch):
 
 def test_production_marks_cookies_secure():
     app = create_app(
-        {"PRODUCTION": True, "SECRET_KEY": "s" * 64, "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+        {
+            "PRODUCTION": True,
+            "SECRET_KEY": "s" * 64,
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "PUBLIC_BASE_URL": "https://elearn.example.go.id",
+        }
     )
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["REMEMBER_COOKIE_SECURE"] is True

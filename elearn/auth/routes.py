@@ -18,6 +18,7 @@ from .services import (
     make_reset_token,
     user_for_reset_token,
 )
+from .session import end_session, start_session
 
 
 def _failed(response):
@@ -44,6 +45,7 @@ def login():
     if form.validate_on_submit():
         user, problem = authenticate(form.identifier.data, form.password.data)
         if user is not None:
+            start_session(user)
             db.session.commit()
             login_user(user, remember=form.remember.data)
             target = form.next.data
@@ -61,6 +63,10 @@ def login():
 @login_required
 def logout():
     if EmptyForm().validate_on_submit():
+        if current_user.is_authenticated:
+            # End this session on the server: a copy of its cookie is worthless from now on.
+            end_session(current_user._get_current_object())
+            db.session.commit()
         logout_user()
         flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))

@@ -44,9 +44,20 @@ def authenticate(identifier, password):
 
 
 def account_key(identifier):
-    """Normalized identifier used to throttle sign-in attempts per account."""
-    identifier = (identifier or "").strip().lower()
-    return identifier if "@" in identifier else clean_nip(identifier)
+    """The key sign-in attempts are throttled by: the account itself (its id) whatever was typed
+    (NIP or email, any spelling), so that switching identifier gains no guesses. Unknown
+    identifiers are throttled by their normalized spelling."""
+    identifier = (identifier or "").strip()
+    user_id = None
+    if identifier:
+        if "@" in identifier:
+            stmt = select(User.id).where(func.lower(User.email) == identifier.lower())
+        else:
+            stmt = select(User.id).where(User.nip == clean_nip(identifier))
+        user_id = db.session.scalar(stmt)
+    if user_id is not None:
+        return f"user:{user_id}"
+    return identifier.lower() if "@" in identifier else clean_nip(identifier)
 
 
 def is_safe_next(target):

@@ -170,4 +170,3 @@ def results_learners_csv(course):
 def _iso(value):
     # Sortable, with the zone (WIB/WITA/WIT) so that nobody guesses which clock it is.
     return local_time(value).strftime("%Y-%m-%d %H:%M %Z") if value else ""
-

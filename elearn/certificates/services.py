@@ -38,12 +38,6 @@ class Refused(Exception):
         self.message = message
 
 
-def _survey_allows(completion):
-    from ..surveys.services import certificate_may_issue
-
-    return certificate_may_issue(completion)
-
-
 # Numbers -----------------------------------------------------------------------------------------
 def generate_number(prefix, year):
     symbols = "".join(secrets.choice(ALPHABET) for _ in range(GROUPS * GROUP_SIZE))
@@ -88,8 +82,6 @@ def issue_certificate(completion, replaces=None):
     existing = live_certificate(completion.id)
     if existing is not None:
         return existing
-    if replaces is None and not _survey_allows(completion):
-        return None  # issued when the required reaction survey is sent (surveys.submit)
     cfg = current_app.config
     user, version = completion.user, completion.version
     issued_at = utcnow()
@@ -263,15 +255,15 @@ def reissue_certificate(actor, certificate):
 
 # Public view -------------------------------------------------------------------------------------
 def mask_nip(nip):
-    """The NIP with all but its first and last four digits hidden: 1986**********1001.
+    """The NIP with all but its last four digits hidden: **************1001.
 
-    Enough for a checker to match the NIP they have, without publishing the birth date and
-    appointment date that a full NIP carries."""
+    Enough for a checker to match the NIP they have, without publishing the birth date (the
+    first eight digits, birth year included) and the appointment date that a full NIP carries."""
     if not nip:
         return None
     if len(nip) <= 8:
         return "*" * len(nip)
-    return nip[:4] + "*" * (len(nip) - 8) + nip[-4:]
+    return "*" * (len(nip) - 4) + nip[-4:]
 
 
 def public_view(certificate):

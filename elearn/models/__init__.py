@@ -26,7 +26,16 @@ from .progress import (
     LessonProgress,
 )
 from .quiz import Question, QuestionType, Quiz, QuizRole, Scoring, ShowAnswers
-from .user import AuditLog, EmployeeType, Role, User, UserRole, audit, supervised_units
+from .user import (
+    AuditLog,
+    EmployeeType,
+    Role,
+    User,
+    UserRole,
+    UserSession,
+    audit,
+    supervised_units,
+)
 
 __all__ = [
     "REISSUED",
@@ -65,6 +74,7 @@ __all__ = [
     "Unit",
     "User",
     "UserRole",
+    "UserSession",
     "audit",
     "course_owners",
     "supervised_units",

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Numeric,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -85,6 +86,16 @@ class Attempt(db.Model):
         Index("ix_attempts_quiz_id_submitted_at", "quiz_id", "submitted_at"),
         # Course results and completion checks read a course's attempts by role and learner.
         Index("ix_attempts_course_id_role_user_id", "course_id", "role", "user_id"),
+        # At most one open (unsubmitted) attempt per learner and quiz, whatever races happen.
+        Index(
+            "uq_attempts_one_open",
+            "user_id",
+            "course_id",
+            "quiz_key",
+            unique=True,
+            sqlite_where=text("submitted_at IS NULL"),
+            postgresql_where=text("submitted_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

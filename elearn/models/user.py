@@ -80,8 +80,12 @@ class User(UserMixin, db.Model):
     def is_active(self):
         return self.active
 
+    # The server-side session this object was loaded for (see UserSession); set at sign-in and
+    # by the user loader, so that the session cookie names one session that sign-out can end.
+    current_sid = None
+
     def get_id(self):
-        return f"{self.id}.{self.session_version}"
+        return f"{self.id}.{self.session_version}.{self.current_sid or ''}"
 
     # Passwords -------------------------------------------------------------------------------
     def set_password(self, password):
@@ -132,6 +136,20 @@ class User(UserMixin, db.Model):
                 User.unit_id.in_(select(Unit.id).where(Unit.path.startswith(unit.path)))
             )
         return db.or_(*conditions)
+
+
+class UserSession(db.Model):
+    """One signed-in session (one browser). Signing out ends it on the server, so a copied
+    session or remember-me cookie stops working, while the person's other devices stay signed
+    in. Only a hash of the token is stored."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[object | None] = mapped_column(UTCDateTime)
 
 
 class AuditLog(db.Model):

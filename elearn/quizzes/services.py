@@ -255,7 +255,9 @@ def start_attempt(user_id, course, quiz, enrollment, now, grace, rng=None):
             "saved_answers": {},
             "late": False,
         }
-        if insert_if_absent(Attempt, values, ["user_id", "course_id", "quiz_key", "number"]):
+        # Any conflict (the same number, or another open attempt: uq_attempts_one_open) means
+        # a parallel start won; loop to resume its attempt.
+        if insert_if_absent(Attempt, values, None):
             attempt = db.session.scalar(
                 select(Attempt).where(
                     Attempt.user_id == user_id,
