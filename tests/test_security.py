@@ -278,3 +278,38 @@ def test_production_app_speaks_indonesian(tmp_path):
     text = html.get_data(as_text=True)
     assert html.status_code == 200
     assert "Kata sandi" in text and "Password" not in text
+
+
+def test_protocol_relative_images_are_external(tmp_path):
+    from factories_course import write_course
+
+    from elearn.content.package import load_package
+    from elearn.content.render import render_markdown
+
+    html = render_markdown("![x](//evil.example/y.png)")
+    assert 'src="https://evil.example/y.png"' in html
+    path = write_course(tmp_path, "luar", body="![x](//evil.example/y.png)")
+    _package, problems = load_package(path)
+    assert any("evil.example" in str(p) for p in problems)
+
+
+def test_files_of_a_restricted_course_follow_its_access_rule(app, client, make_user, login_as):
+    from test_content_package import PACKAGES
+
+    from elearn.content import import_package, load_package
+    from elearn.models import Enrollment
+
+    package, problems = load_package(PACKAGES / "complete")
+    assert problems == []
+    course = import_package(package).course
+    course.restricted = True
+    db.session.commit()
+    url = "/media/contoh-lengkap/v1/01-pengantar/images/alur.png"
+    learner = make_user()
+    login_as(learner)
+    assert client.get(url).status_code == 404
+    db.session.add(
+        Enrollment(user_id=learner.id, course_id=course.id, version_id=course.current_version_id)
+    )
+    db.session.commit()
+    assert client.get(url).status_code == 200

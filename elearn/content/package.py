@@ -547,7 +547,9 @@ class _ImageSources(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag == "img":
             src = dict(attrs).get("src")
-            if src and not is_relative_url(src) and not src.startswith("/"):
+            # `//host/x.png` has no scheme but is another site all the same.
+            local = src and (is_relative_url(src) or (src.startswith("/") and src[1:2] != "/"))
+            if src and not local:
                 self.sources.append(src)
 
 

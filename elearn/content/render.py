@@ -152,6 +152,10 @@ class _ContentFilter(Filter):
                 value = self._url(value)
                 if value is None:
                     continue
+                if value.strip().replace("\\", "/").startswith("//"):
+                    # `//host/x` is another site (protocol-relative): say so, so that every
+                    # check that looks for external links and images sees it as one.
+                    value = "https:" + value.strip().replace("\\", "/")
             out[(ns, name)] = value
         if tag == "a" and (None, "href") in out:
             out[(None, "rel")] = "noopener noreferrer"

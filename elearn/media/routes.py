@@ -10,11 +10,11 @@ import io
 import posixpath
 
 from flask import abort, make_response, request, send_file
-from flask_login import login_required
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Asset, AssetBlob, Course, CourseVersion
+from ..models import Asset, AssetBlob, Course, CourseVersion, Enrollment
 from . import bp
 
 INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
@@ -29,18 +29,32 @@ def _protect(response, sha256):
     return response
 
 
+def _may_open_restricted(course_id):
+    user = current_user
+    if user.has_role("admin"):
+        return True
+    enrolled = db.session.scalar(
+        select(Enrollment.id).where(
+            Enrollment.course_id == course_id, Enrollment.user_id == user.id
+        )
+    )
+    return enrolled is not None or db.session.get(Course, course_id).can_edit(user)
+
+
 @bp.route("/media/<slug>/v<int:number>/<path:path>")
 @login_required
 def asset(slug, number, path):
     row = db.session.execute(
-        select(Asset.content_type, Asset.sha256)
+        select(Asset.content_type, Asset.sha256, Course.id, Course.restricted)
         .join(CourseVersion, CourseVersion.id == Asset.version_id)
         .join(Course, Course.id == CourseVersion.course_id)
         .where(Course.slug == slug, CourseVersion.number == number, Asset.path == path)
     ).first()
     if row is None:
         abort(404)
-    content_type, sha256 = row
+    content_type, sha256, course_id, restricted = row
+    if restricted and not _may_open_restricted(course_id):
+        abort(404)  # the same rule as the course's lessons: enrolled learners and its authors
     if request.if_none_match.contains(sha256):
         return _protect(make_response("", 304), sha256)  # the bytes are not even loaded
     data = db.session.scalar(select(AssetBlob.data).where(AssetBlob.sha256 == sha256))
