@@ -13,11 +13,26 @@ from . import messages as M
 from .exporter import DestinationExists, export_version, find_version
 from .importer import CREATED, UPDATED, import_package
 from .package import load_package
+from .zipsafe import zip_bytes
+
+
+def load_package_files(files):
+    """Validate an in-memory package (path -> bytes), e.g. a conversion's draft."""
+    import io
+
+    return load_package(io.BytesIO(zip_bytes(files)))
 
 
 def _echo_problems(path, problems):
     for problem in problems:
         click.echo(str(problem.with_prefix(path)))
+
+
+def _echo_warnings(path, package):
+    """Warnings of a valid package (it is imported anyway): file:line: peringatan: ..."""
+    if package.warnings:
+        _echo_problems(path, package.warnings)
+        click.echo(M.WARNING_COUNT.format(count=len(package.warnings)), err=True)
 
 
 @click.group("content")
@@ -37,6 +52,7 @@ def validate(paths):
             total += len(problems)
         else:
             click.echo(M.OK_SUMMARY.format(label=path, slug=package.slug, **package.counts()))
+            _echo_warnings(path, package)
     if total:
         click.echo(M.PROBLEM_COUNT.format(count=total), err=True)
         raise SystemExit(1)
@@ -71,6 +87,7 @@ def import_(paths, owner):
             click.echo(M.IMPORT_FAILED.format(label=path, count=len(problems)), err=True)
             failed += 1
             continue
+        _echo_warnings(path, package)
         try:
             result = import_package(package, actor)
             db.session.commit()
@@ -87,6 +104,44 @@ def import_(paths, owner):
         click.echo(message.format(slug=result.course.slug, number=result.version.number))
     if failed:
         raise SystemExit(1)
+
+
+@content.command("convert")
+@click.argument("source", type=click.Path())
+@click.option("--out", "out", type=click.Path(), help="Folder for the draft package.")
+def convert(source, out):
+    """Turn a folder of Markdown (README.md per folder) or a Word .docx into a package draft."""
+    from pathlib import Path
+
+    from . import convert as C
+
+    src = Path(source)
+    if out is None:
+        out = src.with_name(f"{src.stem if src.is_file() else src.name}-paket")
+    try:
+        C.check_destination(out)
+        if src.is_file() and src.suffix.lower() == ".docx":
+            result = C.convert_docx(src.read_bytes(), name=src.name)
+        elif src.is_file() and src.suffix.lower() != ".zip":
+            raise C.ConvertError(C.E_NOT_SUPPORTED)
+        else:
+            result = C.convert_folder(src)
+    except C.ConvertError as exc:
+        raise click.ClickException(f"{source}: {exc}") from exc
+    _package, problems = load_package_files(result.files)
+    C.write_package(result.files, out)
+    click.echo(C.DONE.format(dest=out, **result.counts))
+    if result.problems:
+        click.echo(C.REPORT_HEADING)
+        for problem in result.problems:  # course.yml is the draft's; the rest name the source
+            in_draft = problem.file == "course.yml"
+            prefix = str(out) if in_draft else ("" if src.is_file() else source)
+            click.echo(str(problem.with_prefix(prefix)))
+    if problems:
+        click.echo(C.STILL_INVALID.format(count=len(problems)), err=True)
+        _echo_problems(str(out), problems)
+        raise SystemExit(1)
+    click.echo(C.NEXT_STEP.format(dest=out))
 
 
 @content.command("export")

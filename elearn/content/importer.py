@@ -4,12 +4,14 @@ A service: it adds and flushes, never commits. The caller commits (the CLI does,
 package) or rolls back, so a failure leaves nothing behind.
 """
 
+import hashlib
 from dataclasses import dataclass
 
 from flask import current_app, has_app_context
 from sqlalchemy import func, select
 
 from ..extensions import db
+from ..media.images import DEFAULT_MAX_WIDTH, RASTER_TYPES, BadImage, downscale, image_size
 from ..models import (
     Asset,
     AssetBlob,
@@ -24,8 +26,8 @@ from ..models import (
     audit,
 )
 from ..timeutil import utcnow
-from .package import package_link_target
-from .render import media_url, render_inline, render_markdown
+from .links import AppUrls, ImageInfo, LinkMap, package_targets
+from .render import render_inline, render_markdown
 
 CREATED = "created"
 UPDATED = "updated"
@@ -81,30 +83,65 @@ def import_package(package, actor=None):
     return ImportResult(course, version, status)
 
 
+@dataclass
+class _Copy:
+    """The smaller copy of an image shown in lessons (`data` None: stored by an earlier import)."""
+
+    sha256: str
+    width: int
+    height: int
+    data: bytes | None = None
+
+
+@dataclass
+class _Image:
+    width: int
+    height: int
+    display: _Copy | None = None
+
+
 class _VersionBuilder:
     def __init__(self, package, course, number):
         self.package = package
         self.course = course
         self.number = number
-        prefix = current_app.config.get("APPLICATION_ROOT", "/") if has_app_context() else "/"
-        self.url_prefix = prefix
+        app = current_app._get_current_object() if has_app_context() else None
+        self.url_prefix = app.config.get("APPLICATION_ROOT", "/") if app else "/"
+        self.max_width = (
+            int(app.config.get("CONTENT_IMAGE_MAX_WIDTH", DEFAULT_MAX_WIDTH))
+            if app
+            else DEFAULT_MAX_WIDTH
+        )
+        self.urls = AppUrls(course.slug, number, self.url_prefix, app)
+        self.images = {}
+        self.links = None
 
-    def resolver(self, base_dir):
-        def resolve(url):
-            target, fragment = package_link_target(base_dir, url)
-            if target is None or target not in self.package.assets:
-                return None  # cannot happen after validation; never link outside the package
-            resolved = media_url(self.course.slug, self.number, target, self.url_prefix)
-            return f"{resolved}#{fragment}" if fragment else resolved
+    def markdown(self, text, base_dir, id_prefix="u-", current=None, inline=False):
+        """Sanitized HTML, package links resolved to this version's URLs (links.py)."""
+        render = render_inline if inline else render_markdown
+        with self.links.scope(base_dir, current) as scope:
+            return render(text, scope.resolve_raw, id_prefix=id_prefix)
 
-        return resolve
-
-    def markdown(self, text, base_dir, id_prefix="u-"):
-        return render_markdown(text, self.resolver(base_dir), id_prefix=id_prefix)
+    def link_map(self):
+        p = self.package
+        items = [item for module in p.modules for item in module.items]
+        items += [quiz for quiz in (p.pretest, p.final_exam) if quiz is not None]
+        files = {path: spec.content_type for path, spec in p.assets.items()}
+        infos = {}
+        for path, image in self.images.items():
+            if image.display is None:
+                infos[path] = ImageInfo(image.width, image.height)
+            else:
+                d, size = image.display, p.assets[path].size
+                infos[path] = ImageInfo(d.width, d.height, image.width, image.height, size)
+        targets = package_targets(items, files, self.urls, infos)
+        return LinkMap(targets, p.language, sources=p.files)
 
     def build(self, actor):
         p = self.package
         now = utcnow()
+        self.images = self.measure_images()
+        self.links = self.link_map()
         version = CourseVersion(
             course=self.course,
             number=self.number,
@@ -175,7 +212,7 @@ class _VersionBuilder:
                 duration_minutes=spec.duration,
                 required=spec.required,
                 body_md=spec.body,
-                body_html=self.markdown(spec.body, spec.base_dir),
+                body_html=self.markdown(spec.body, spec.base_dir, current=spec.path),
                 source_path=spec.path,
                 source=spec.source,
             )
@@ -206,47 +243,96 @@ class _VersionBuilder:
         base = spec.base_dir
         for q in spec.questions:
             # Several questions share one page: give each its own id prefix.
-            resolve = self.resolver(base)
             quiz.questions.append(
                 Question(
                     key=q.key,
                     position=q.position,
                     type=q.type,
                     points=q.points,
-                    prompt_html=render_markdown(q.prompt, resolve, id_prefix=f"u-q{q.position}-"),
+                    prompt_html=self.markdown(q.prompt, base, id_prefix=f"u-q{q.position}-"),
                     options=[
                         {
                             "key": o.key,
-                            "html": render_inline(o.text, resolve, id_prefix="u-o-"),
+                            "html": self.markdown(o.text, base, id_prefix="u-o-", inline=True),
                             "correct": o.correct,
                         }
                         for o in q.options
                     ],
                     answer=q.answer,
-                    explanation_html=render_markdown(
-                        q.explanation, resolve, id_prefix=f"u-e{q.position}-"
+                    explanation_html=self.markdown(
+                        q.explanation, base, id_prefix=f"u-e{q.position}-"
                     ),
                 )
             )
 
+    def measure_images(self):
+        """{path: _Image} for raster images: their size, and a smaller copy when wider than
+        CONTENT_IMAGE_MAX_WIDTH. A copy made for an earlier import of the same bytes at the
+        same width is reused (re-importing a course does not scale its images again)."""
+        specs = {
+            path: spec
+            for path, spec in self.package.assets.items()
+            if spec.content_type in RASTER_TYPES
+        }
+        earlier = {}
+        if specs:
+            rows = db.session.execute(
+                select(Asset.sha256, Asset.display_sha256, Asset.display_width,
+                       Asset.display_height)
+                .where(Asset.sha256.in_({s.sha256 for s in specs.values()}),
+                       Asset.display_sha256.is_not(None), Asset.display_width == self.max_width)
+            )  # fmt: skip
+            earlier = {sha: _Copy(display, w, h) for sha, display, w, h in rows}
+        images = {}
+        for path, spec in sorted(specs.items()):
+            try:
+                size = image_size(spec.data)
+            except BadImage:  # validated already; an image we cannot read is shown as it is
+                continue
+            image = _Image(size.width, size.height)
+            if size.width > self.max_width:
+                image.display = earlier.get(spec.sha256)
+                if image.display is None:
+                    scaled = downscale(spec.data, spec.content_type, self.max_width)
+                    if scaled is not None:
+                        sha = hashlib.sha256(scaled.data).hexdigest()
+                        image.display = _Copy(sha, scaled.width, scaled.height, scaled.data)
+            images[path] = image
+        return images
+
     def assets(self, version):
         specs = self.package.assets
-        shas = {a.sha256 for a in specs.values()}
+        copies = {
+            image.display.sha256: image.display
+            for image in self.images.values()
+            if image.display is not None and image.display.data is not None
+        }
+        shas = {a.sha256 for a in specs.values()} | set(copies)
         known = set()
         if shas:
             known = set(
                 db.session.scalars(select(AssetBlob.sha256).where(AssetBlob.sha256.in_(shas)))
             )
+        for sha, copy in sorted(copies.items()):
+            if sha not in known:
+                db.session.add(AssetBlob(sha256=sha, size=len(copy.data), data=copy.data))
+                known.add(sha)
         for path in sorted(specs):
             spec = specs[path]
             if spec.sha256 not in known:
                 db.session.add(AssetBlob(sha256=spec.sha256, size=spec.size, data=spec.data))
                 known.add(spec.sha256)
-            version.assets.append(
-                Asset(
-                    path=path,
-                    content_type=spec.content_type,
-                    size=spec.size,
-                    sha256=spec.sha256,
-                )
+            image = self.images.get(path)
+            asset = Asset(
+                path=path,
+                content_type=spec.content_type,
+                size=spec.size,
+                sha256=spec.sha256,
             )
+            if image is not None:
+                asset.width, asset.height = image.width, image.height
+                if image.display is not None:
+                    asset.display_sha256 = image.display.sha256
+                    asset.display_width = image.display.width
+                    asset.display_height = image.display.height
+            version.assets.append(asset)

@@ -98,9 +98,26 @@ Q_UNEXPECTED = (
 
 # Links ----------------------------------------------------------------------------------------
 LINK_MISSING = "berkas yang ditautkan tidak ada di paket: {url}"
+ROOT_LINK_MISSING = (
+    "berkas yang ditautkan tidak ada di paket: {url} (jalur yang diawali / dibaca dari akar "
+    "paket, tempat course.yml berada)"
+)
 LINK_OUTSIDE = "tautan keluar dari paket: {url}"
-LINK_TO_SOURCE = "tautan ke berkas Markdown/YAML tidak didukung: {url}"
-EXTERNAL_IMAGE = "gambar dari luar paket tidak akan tampil: {url} (simpan gambarnya di paket)"
+LINK_TO_SOURCE = (
+    "tautan ke berkas Markdown/YAML tidak didukung: {url} (yang dapat ditautkan: pelajaran, "
+    "kuis, gambar dan lampiran)"
+)
+NOT_AN_IMAGE = "yang ditampilkan sebagai gambar bukan berkas gambar: {url}"
+ANCHOR_MISSING = "bagian '#{fragment}' tidak ada di {target}{known}; tautan membuka awal halaman"
+ANCHOR_KNOWN = " (bagian yang ada: {ids})"
+THIS_PAGE = "halaman ini"
+EXTERNAL_IMAGE = (
+    "gambar dari luar paket tidak ditampilkan, hanya tautannya: {url} (simpan gambarnya di paket "
+    "agar tampil)"
+)
+IMAGE_UNREADABLE = "berkas gambar tidak dapat dibaca (rusak atau terpotong)"
+IMAGE_TOO_LARGE = "gambar terlalu besar ({width} \u00d7 {height} piksel; batas {limit} megapiksel)"
+WARNING = "peringatan"
 
 # Command line summaries -----------------------------------------------------------------------
 OK_SUMMARY = (
@@ -113,6 +130,7 @@ IMPORT_UNCHANGED = "{slug}: tidak berubah (versi {number})"
 IMPORT_FAILED = "{label}: tidak diimpor, {count} masalah"
 IMPORT_ERROR = "{label}: gagal diimpor, tidak ada yang disimpan ({detail})"
 PROBLEM_COUNT = "{count} masalah ditemukan"
+WARNING_COUNT = "{count} peringatan (paket tetap dapat diimpor)"
 EXPORT_DONE = "{slug} versi {number} diekspor ke {dest}"
 EXPORT_NO_COURSE = "kursus '{slug}' tidak ditemukan"
 EXPORT_NO_VERSION = "kursus '{slug}' tidak punya versi {number}"

@@ -8,14 +8,24 @@ import hashlib
 import posixpath
 import re
 from html.parser import HTMLParser
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from flask import current_app, has_app_context
 
+from ..media.images import MAX_PIXELS, RASTER_TYPES, BadImage, image_size
 from . import messages as M
+from .links import (
+    AppUrls,
+    LinkMap,
+    element_ids,
+    is_external,
+    lesson_fragment,
+    package_link_target,  # noqa: F401 (used from here by the authoring preview)
+    package_targets,
+)
 from .problems import Problem
 from .quizparse import parse_quiz
-from .render import is_relative_url, render_inline, render_markdown
+from .render import render_inline, render_markdown
 from .spec import AssetSpec, CompetencySpec, LessonSpec, ModuleSpec, Package
 from .yamldoc import YamlDoc, split_front_matter
 from .zipsafe import Limits, read_package_files
@@ -102,20 +112,6 @@ def _ext(path):
     return posixpath.splitext(path)[1].lower().lstrip(".")
 
 
-def package_link_target(base_dir, url):
-    """(package path | None, fragment) a relative link points to, from a file in `base_dir`.
-
-    None when the link climbs out of the package."""
-    parts = urlsplit(url.strip())
-    path = unquote(parts.path)
-    if not path:
-        return None, parts.fragment
-    joined = posixpath.normpath(posixpath.join(base_dir, path))
-    if joined == ".." or joined.startswith("../") or joined.startswith("/"):
-        return None, parts.fragment
-    return joined, parts.fragment
-
-
 def content_hash(files):
     """sha256 over every file's path and bytes: equal packages have equal hashes."""
     h = hashlib.sha256()
@@ -132,6 +128,8 @@ def load_package(source, limits=None):
 
     `source`: a folder, a .zip path, a binary file object holding a zip, or a ZipFile.
     Problems name package-relative files. Limits default to the app's CONTENT_MAX_* settings.
+    Warnings (Problem.warning) do not stop a package: a valid one carries them in
+    `package.warnings`; with errors, they are listed among the problems.
     """
     if limits is None:
         limits = Limits.from_config(current_app.config) if has_app_context() else Limits()
@@ -148,8 +146,8 @@ class _Loader:
         self.texts = {}
         self.problems = []
 
-    def problem(self, file, line, message, **fields):
-        self.problems.append(Problem(file, line, message.format(**fields)))
+    def problem(self, file, line, message, warning=False, **fields):
+        self.problems.append(Problem(file, line, message.format(**fields), warning))
 
     # Text ----------------------------------------------------------------------------------------
     def text(self, path):
@@ -232,7 +230,7 @@ class _Loader:
             module_specs.append(spec)
 
         self.check_links(course, module_specs, pretest, final, asset_specs)
-        if course is None or self.problems:
+        if course is None or any(not p.warning for p in self.problems):
             return None, self.sorted_problems()
         package = Package(
             slug=course["slug"],
@@ -255,6 +253,7 @@ class _Loader:
             content_hash="",
         )
         package.content_hash = content_hash(package.files)
+        package.warnings = self.sorted_problems()
         return package, []
 
     def sorted_problems(self):
@@ -472,9 +471,20 @@ class _Loader:
         if ext in BLOCKED_EXTENSIONS:
             self.problem(path, None, M.BLOCKED_TYPE, ext=ext)
             return
-        check = _MAGIC.get(content_type_for(path))
+        content_type = content_type_for(path)
+        check = _MAGIC.get(content_type)
         if check and not check[0](data):
             self.problem(path, None, M.IMAGE_MISMATCH, kind=check[1])
+        elif content_type in RASTER_TYPES:
+            # Read now (the header only), so that import can always size and scale it.
+            try:
+                size = image_size(data)
+            except BadImage:
+                self.problem(path, None, M.IMAGE_UNREADABLE)
+            else:
+                if size.pixels > MAX_PIXELS:
+                    self.problem(path, None, M.IMAGE_TOO_LARGE, width=size.width,
+                                 height=size.height, limit=MAX_PIXELS // 1_000_000)  # fmt: skip
         self.files[path] = data
 
     def asset_spec(self, path):
@@ -488,43 +498,52 @@ class _Loader:
 
     # Links -------------------------------------------------------------------------------------
     def check_links(self, course, modules, pretest, final, assets):
-        """Every relative link and image must name a file of the package."""
+        """Every package link and image must name a lesson, a quiz or a file of the package
+        (see links.py); anchors into lessons and images from other sites are warnings."""
+        items = [item for module in modules for item in module.items]
+        items += [quiz for quiz in (pretest, final) if quiz is not None]
+        urls = AppUrls((course or {}).get("slug") or "x", 1)
+        files = {path: spec.content_type for path, spec in assets.items()}
+        links = LinkMap(package_targets(items, files, urls), sources=self.raw)
         texts = []
         if course:
             texts.append(("course.yml", "", course["description"], 1))
-        for module in modules:
-            for item in module.items:
-                texts.extend(_markdown_texts(item))
-        for quiz in (pretest, final):
-            if quiz is not None:
-                texts.extend(_markdown_texts(quiz))
-        self._check_texts(texts, assets)
-
-    def _check_texts(self, texts, assets):
+        for item in items:
+            texts.extend(_markdown_texts(item))
+        ids = {}  # lesson path -> (every id, heading ids) of its rendered body
+        anchors = []
         for path, base_dir, markdown_text, default_line, *inline in texts:
             if not markdown_text:
                 continue
             source = self.texts.get(path) or ""
-            found = []
-
-            def resolve(url, base_dir=base_dir, found=found):
-                target, _fragment = package_link_target(base_dir, url)
-                if target is None:
-                    found.append((url, M.LINK_OUTSIDE))
-                elif target in assets:
-                    return url
-                elif _ext(target) in SOURCE_EXTENSIONS:
-                    found.append((url, M.LINK_TO_SOURCE))
-                else:
-                    found.append((url, M.LINK_MISSING))
-                return None
-
-            render = render_inline if inline else render_markdown
-            rendered = render(markdown_text, resolve_link=resolve)
-            for url in _external_images(rendered):
-                found.append((url, M.EXTERNAL_IMAGE))
-            for url, message in found:
-                self.problem(path, _find_line(source, url, default_line), message, url=url)
+            with links.scope(base_dir, current=path) as scope:
+                render = render_inline if inline else render_markdown
+                rendered = render(markdown_text, resolve_link=scope.resolve_raw)
+            if links.targets.get(path) and links.targets[path].kind == "lesson":
+                ids[path] = element_ids(rendered)
+            found = [(i.url, i.message, i.warning) for i in scope.issues]
+            # Raw HTML <img> from another site: the tree never saw it.
+            found += [(url, M.EXTERNAL_IMAGE, True) for url in _external_images(rendered)]
+            for url, message, warning in found:
+                line = _find_line(source, url, default_line)
+                self.problem(path, line, message, warning=warning, url=url)
+            anchors += [(path, source, default_line, a) for a in scope.anchors]
+        for path, source, default_line, anchor in anchors:
+            if anchor.target not in ids:
+                continue
+            all_ids, heading_ids = ids[anchor.target]
+            if lesson_fragment(anchor.fragment) in all_ids:
+                continue
+            known = ", ".join("#" + i.removeprefix("u-") for i in heading_ids[:8])
+            self.problem(
+                path,
+                _find_line(source, anchor.url, default_line),
+                M.ANCHOR_MISSING,
+                warning=True,
+                fragment=anchor.fragment,
+                target=M.THIS_PAGE if anchor.target == path else anchor.target,
+                known=M.ANCHOR_KNOWN.format(ids=known) if known else "",
+            )
 
 
 def _markdown_texts(item):
@@ -547,9 +566,7 @@ class _ImageSources(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag == "img":
             src = dict(attrs).get("src")
-            # `//host/x.png` has no scheme but is another site all the same.
-            local = src and (is_relative_url(src) or (src.startswith("/") and src[1:2] != "/"))
-            if src and not local:
+            if src and is_external(src):  # `//host/x.png` is another site all the same
                 self.sources.append(src)
 
 

@@ -43,7 +43,7 @@ ALLOWED_TAGS = frozenset(
 ALLOWED_ATTRIBUTES = {
     "*": ["id", "class", "title"],
     "a": ["href"],
-    "img": ["src", "alt", "width", "height"],
+    "img": ["src", "alt", "width", "height", "loading", "decoding"],
     "th": ["align", "colspan", "rowspan", "scope"],
     "td": ["align", "colspan", "rowspan"],
     "ol": ["start", "reversed"],
@@ -69,25 +69,49 @@ ALLOWED_CLASSES = frozenset(
         "footnote-backref",
         "toc",
         "toclink",
+        # elearn.content.links: video and external-image link cards, original-image links
+        "media-card",
+        "media-card-title",
+        "media-card-note",
+        "media-link",
+        "image-original",
         *_ADMONITION_TYPES,
     }
 )
 # Pygments token classes, allowed on <span> inside highlighted code only.
 CODE_CLASSES = frozenset(c for c in STANDARD_TYPES.values() if c) | {"hll"}
 
+# One list: a new extension (an instance, or a dotted name with its settings in MARKDOWN_CONFIG)
+# is one more line here. Order matters only where a comment says so.
 MARKDOWN_EXTENSIONS = [
     "tables",
-    "fenced_code",
-    "codehilite",
+    "pymdownx.superfences",  # fenced code anywhere, list items and quotes included
+    "pymdownx.highlight",  # Pygments classes for fenced and indented code
+    "pymdownx.magiclink",  # bare URLs and www. addresses become links (GFM autolinks)
     "footnotes",
     "admonition",
     "toc",
     "attr_list",
     "sane_lists",
+    # CommonMark list indentation (2-space nesting), `\|` in table cells, separate quotes,
+    # body headings under the lesson title: after sane_lists, whose processors it adjusts.
+    "elearn.content.mdext",
+    # Package links -> app URLs, image sizes, video link cards (inside links.LinkMap.scope).
+    "elearn.content.links",
 ]
 MARKDOWN_CONFIG = {
     # CSS classes only (static/css/code.css), no inline styles; no guessing of languages.
-    "codehilite": {"css_class": "codehilite", "guess_lang": False, "noclasses": False},
+    "pymdownx.highlight": {
+        "css_class": "codehilite",
+        "guess_lang": False,
+        "noclasses": False,
+        "use_pygments": True,
+    },
+    "pymdownx.magiclink": {
+        "hide_protocol": False,
+        "repo_url_shortener": False,
+        "social_url_shortener": False,
+    },
     "tables": {"use_align_attribute": True},
     "footnotes": {"BACKLINK_TITLE": "Kembali ke catatan %d"},
     "toc": {"permalink": False},
@@ -115,6 +139,12 @@ def is_relative_url(url):
         return False
     parts = urlsplit(url)
     return not parts.scheme and not parts.netloc
+
+
+def _is_root(url):
+    """`/a.png`: from the package root (not `//host`, another site)."""
+    url = url.replace("\\", "/")
+    return url.startswith("/") and not url.startswith("//")
 
 
 def media_url(course_slug, version_number, path, prefix=""):
@@ -171,7 +201,7 @@ class _ContentFilter(Filter):
         if stripped.startswith("#"):
             fragment = stripped[1:]
             return "#" + self._prefixed(fragment) if fragment else "#"
-        if self.resolve_link is not None and is_relative_url(stripped):
+        if self.resolve_link is not None and (is_relative_url(stripped) or _is_root(stripped)):
             return self.resolve_link(stripped)
         return url
 
@@ -195,12 +225,33 @@ def sanitize_html(raw_html, resolve_link=None, id_prefix="u-"):
 def render_markdown(text, resolve_link: ResolveLink | None = None, id_prefix="u-"):
     """Markdown from an author -> sanitized HTML (a str to store and later mark safe).
 
-    `resolve_link(url)` is called with every relative link or image source (as written, after
-    HTML entities are decoded) and returns the URL to use, or None to drop the attribute.
+    `resolve_link(url)` is called with every relative or `/`-rooted link or image source (as
+    written, after HTML entities are decoded) and returns the URL to use, or None to drop it.
     """
     if not text or not text.strip():
         return ""
-    return sanitize_html(_markdown().convert(text), resolve_link, id_prefix).strip()
+    return _scrollable_tables(
+        sanitize_html(_markdown().convert(text), resolve_link, id_prefix).strip()
+    )
+
+
+_TABLE_START = re.compile(r"<table(?=[\s>])")
+
+
+def _scrollable_tables(clean_html):
+    """Each table in a region that scrolls sideways on a narrow screen and can be reached with
+    the keyboard (axe: scrollable-region-focusable). Runs after the sanitizer, which escapes
+    every `<` of text and attributes, so only real tags match. The label is Indonesian like
+    the footnote links: stored HTML is the same for every reader."""
+    numbers = iter(range(1, clean_html.count("<table") + 1))
+    wrapped = _TABLE_START.sub(
+        lambda _: (
+            f'<div class="table-scroll" role="region" tabindex="0" '
+            f'aria-label="Tabel {next(numbers)}"><table'
+        ),
+        clean_html,
+    )
+    return wrapped.replace("</table>", "</table></div>")
 
 
 _SINGLE_P = re.compile(r"\A<p>((?:(?!</?p[ >]).)*)</p>\Z", re.DOTALL)

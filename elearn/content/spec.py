@@ -141,6 +141,7 @@ class Package:
     source_yml: str
     files: dict[str, bytes]  # every file as stored: normalized text, or the asset's bytes
     content_hash: str
+    warnings: list = field(default_factory=list)  # Problem(warning=True): imported anyway
 
     @property
     def lessons(self):

@@ -4,6 +4,9 @@ Versions never change, so responses are cacheable for a year (privately: only si
 may fetch them). Only raster images are shown inline; every other type, SVG included (it can
 carry script), is sent as a download under a sandboxing Content-Security-Policy, and `nosniff`
 stops browsers from guessing another type. An <img> still shows an SVG sent this way.
+
+An image wider than CONTENT_IMAGE_MAX_WIDTH is answered with its scaled-down copy (made at
+import); `?original=1` downloads the file as the author put it in the package.
 """
 
 import io
@@ -45,20 +48,23 @@ def _may_open_restricted(course_id):
 @login_required
 def asset(slug, number, path):
     row = db.session.execute(
-        select(Asset.content_type, Asset.sha256, Course.id, Course.restricted)
+        select(Asset.content_type, Asset.sha256, Asset.display_sha256, Course.id,
+               Course.restricted)
         .join(CourseVersion, CourseVersion.id == Asset.version_id)
         .join(Course, Course.id == CourseVersion.course_id)
         .where(Course.slug == slug, CourseVersion.number == number, Asset.path == path)
-    ).first()
+    ).first()  # fmt: skip
     if row is None:
         abort(404)
-    content_type, sha256, course_id, restricted = row
+    content_type, original_sha, display_sha, course_id, restricted = row
     if restricted and not _may_open_restricted(course_id):
         abort(404)  # the same rule as the course's lessons: enrolled learners and its authors
+    original = request.args.get("original") == "1"
+    sha256 = original_sha if original or display_sha is None else display_sha
     if request.if_none_match.contains(sha256):
         return _protect(make_response("", 304), sha256)  # the bytes are not even loaded
     data = db.session.scalar(select(AssetBlob.data).where(AssetBlob.sha256 == sha256))
-    inline = content_type in INLINE_TYPES
+    inline = content_type in INLINE_TYPES and not original
     response = send_file(
         io.BytesIO(data),
         mimetype=content_type,

@@ -323,9 +323,17 @@ class Asset(db.Model):
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(ForeignKey("asset_blobs.sha256"), index=True)
+    # Raster images: their size (as shown, EXIF rotation applied), and a copy scaled down to
+    # CONTENT_IMAGE_MAX_WIDTH when wider, which lessons show instead (?original=1 serves the
+    # file itself, which exports write back).
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    display_sha256: Mapped[str | None] = mapped_column(ForeignKey("asset_blobs.sha256"))
+    display_width: Mapped[int | None] = mapped_column(Integer)
+    display_height: Mapped[int | None] = mapped_column(Integer)
 
     version: Mapped[CourseVersion] = relationship(back_populates="assets")
-    blob: Mapped[AssetBlob] = relationship()
+    blob: Mapped[AssetBlob] = relationship(foreign_keys=[sha256])
 
     def __repr__(self):
         return f"<Asset {self.path}>"

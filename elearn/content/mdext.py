@@ -1,0 +1,657 @@
+"""Python-Markdown extension that makes author Markdown render as CommonMark and GitHub do.
+
+Lesson material comes from GitHub repositories and public curricula written for CommonMark:
+lists nest by the marker's width (2 spaces under "- ", 3 under "1. "), fenced code sits inside
+list items, a list may follow a paragraph directly, a fence needs no closing line. Python-Markdown
+nests by 4 spaces and sees none of that. `normalize_blocks` reads the text's container structure
+as CommonMark does (block quotes, list items, fences, paragraphs with lazy lines) and writes it
+back in the form Python-Markdown and pymdownx.superfences parse the same way: 4 spaces a level,
+canonical fences with blank lines around them, "1." for "1)". Where the two still differ
+(tight or loose lists), the preprocessor notes CommonMark's answer and a treeprocessor applies it.
+
+The other pieces: autolinks `<scheme:...>` and raw HTML tags as CommonMark defines them (so
+`<nama berkas>`-like text that is no tag is shown, not dropped), `\\|` in table cells is `|`,
+a block quote after a blank line is a new quote, a table ends at a line without a pipe, and a
+body that uses `#` headings moves every heading one level down (the lesson title is the h1).
+Everything produced still goes through the sanitizer in render.py.
+"""
+
+import re
+import xml.etree.ElementTree as etree
+
+from markdown import util
+from markdown.blockprocessors import BlockQuoteProcessor
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.postprocessors import Postprocessor
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+
+# A paragraph made of this character alone keeps two lists apart (CommonMark starts a new list
+# when the bullet or the delimiter changes; Python-Markdown would merge them). Removed again by
+# the treeprocessor, and stripped from the author's text first.
+_SPLIT = "\ue000"
+
+_BULLET = re.compile(r"^( {0,3})([-*+])( +|$)")
+_ORDERED = re.compile(r"^( {0,3})(\d{1,9})([.)])( +|$)")
+_QUOTE = re.compile(r"^ {0,3}> ?")
+_FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
+_THEMATIC = re.compile(r"^ {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
+_ATX = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
+_HTML_START = re.compile(
+    r"^ {0,3}<(?:/?(?:address|article|aside|blockquote|details|dialog|div|dl|fieldset|figcaption|"
+    r"figure|footer|form|h[1-6]|header|hr|main|nav|ol|p|pre|section|table|ul|script|style)"
+    r"(?:\s|/?>|$)|!--)",
+    re.IGNORECASE,
+)
+_BODY_START = re.compile(r"^(?:!!!|\?\?\?\+?) |^\[\^[^\]\s]+\]:")
+_SETEXT = re.compile(r"^ {0,3}(?:=+|-+) *$")
+_LANG = re.compile(r"^[\w#.+-]+$")
+
+
+def _indent(text):
+    return len(text) - len(text.lstrip(" "))
+
+
+class _Quote:
+    kind = "quote"
+
+
+class _Body:
+    """The 4-space body of an admonition (`!!! note`) or a footnote definition (`[^1]:`)."""
+
+    kind = "body"
+    offset = 4
+    opening = False
+    has_content = True
+
+    def __init__(self, footnote):
+        self.footnote = footnote  # its lists end up in the footnotes at the end of the page
+
+
+class _Item:
+    kind = "item"
+
+    def __init__(self, lst, offset):
+        self.list = lst
+        self.offset = offset  # columns of the item's content, relative to its container
+        self.has_content = False
+        self.opening = True  # the marker still has to be written
+
+
+class _List:
+    def __init__(self, number, ordered, mark, start):
+        self.number = number  # position among the document's lists (for tightness)
+        self.ordered = ordered
+        self.mark = mark  # bullet character or ordered delimiter
+        self.start = start
+        self.tight = True
+
+
+def _item_start(text, interrupts_paragraph):
+    """(ordered, mark, number, width of marker, spaces after it, content) or None."""
+    if _THEMATIC.match(text):
+        return None
+    m = _BULLET.match(text)
+    if m:
+        ordered, mark, number, marker = False, m.group(2), None, m.group(1) + m.group(2)
+        spaces = m.group(3)
+    else:
+        m = _ORDERED.match(text)
+        if not m:
+            return None
+        ordered, mark, number = True, m.group(3), int(m.group(2))
+        marker, spaces = m.group(1) + m.group(2) + m.group(3), m.group(4)
+    content = text[m.end() :]
+    if interrupts_paragraph and (not content.strip() or (ordered and number != 1)):
+        return None  # only a non-empty item (and "1.") may interrupt a paragraph
+    return ordered, mark, number, len(marker), len(spaces), content
+
+
+class _Normalizer:
+    """CommonMark's block structure (containers, fences, paragraphs) -> Python-Markdown text."""
+
+    def __init__(self):
+        self.out = []
+        self.stack = []  # open containers, outermost first
+        self.lists = []
+        self.fence = None  # (char, length, indent, owner depth)
+        self.paragraph = False  # an open paragraph in the innermost container
+        self.html = False  # inside an HTML block (until a blank line)
+        self.blank_before = False
+        self.closed_list = {}  # depth -> the list that just ended there (for siblings)
+
+    # Writing -------------------------------------------------------------------------------
+    def prefix(self, depth=None):
+        parts = []
+        for container in self.stack[: len(self.stack) if depth is None else depth]:
+            if container.kind == "quote":
+                parts.append("> ")
+            elif container.kind == "body":
+                parts.append("    ")
+            elif container.opening:
+                container.opening = False
+                lst = container.list
+                marker = f"{lst.start}." if lst.ordered else "-"
+                parts.append((marker + " ").ljust(4))
+            else:
+                parts.append("    ")
+        return "".join(parts)
+
+    def emit(self, text, depth=None):
+        marker = any(c.kind == "item" and c.opening for c in self.stack[:depth])
+        line = self.prefix(depth) + text
+        self.out.append(line if marker or text.strip() else line.rstrip())
+
+    def flush_markers(self):
+        """An item whose content opens with a block: its marker goes on a line of its own."""
+        if self.stack_opening():
+            self.out.append(self.prefix())
+
+    def blank(self, depth=None, keep=False):
+        """A blank line inside the containers up to `depth` (quotes keep their `>`).
+
+        Blank lines this class adds are never doubled; the author's (`keep`) are kept, as
+        indented code shows them."""
+        if any(c.kind == "item" and c.opening for c in self.stack[:depth]):
+            return  # never between a marker and its first content
+        line = "".join("> " if c.kind == "quote" else "    " for c in self.stack[:depth])
+        line = line.rstrip()
+        if keep or not self.out or self.out[-1] != line:
+            self.out.append(line)
+
+    # Containers ----------------------------------------------------------------------------
+    def close_to(self, depth):
+        """Close the containers deeper than `depth` (and what is open inside them)."""
+        if len(self.stack) > depth:
+            if self.fence is not None and self.fence[3] >= depth:
+                self.close_fence()
+            if self.stack_opening():
+                self.flush_markers()  # an empty item
+            while len(self.stack) > depth:
+                container = self.stack.pop()
+                if container.kind == "item":
+                    self.closed_list[len(self.stack)] = container.list
+            self.paragraph = False
+            self.html = False
+            for level in list(self.closed_list):
+                if level > depth:
+                    del self.closed_list[level]
+            if self.out and self.out[-1].strip(" >"):
+                self.blank(depth)  # or Python-Markdown would read what follows lazily
+
+    def close_fence(self):
+        char, length, _, depth = self.fence
+        self.emit(char * length, depth)
+        self.blank(depth)
+        self.fence = None
+
+    def match(self, line):
+        """Match open containers: (number matched, the rest of the line)."""
+        rest = line
+        for i, container in enumerate(self.stack):
+            if container.kind == "quote":
+                m = _QUOTE.match(rest)
+                if not m:
+                    return i, rest
+                rest = rest[m.end() :]
+            elif container.kind == "body":
+                if rest.strip() and _indent(rest) < 4:
+                    return i, rest
+                rest = rest[4:] if rest.strip() else ""
+            else:
+                if not rest.strip():
+                    if not container.has_content and self.blank_before:
+                        return i, rest  # an item may begin with one blank line only
+                    rest = ""
+                    continue
+                if _indent(rest) < container.offset:
+                    return i, rest
+                rest = rest[container.offset :]
+        return len(self.stack), rest
+
+    # The main loop -------------------------------------------------------------------------
+    def run(self, lines):
+        for line in lines:
+            self.line(line.replace(_SPLIT, ""))
+        self.close_to(0)
+        if self.fence is not None:
+            self.close_fence()  # a fence may run to the end of the text
+        while self.out and not self.out[-1].strip():
+            self.out.pop()
+        # Python-Markdown's own preprocessor ends the text with two blank lines; its parser
+        # counts on them (a last block of "text\n" would keep its newline).
+        return [*self.out, "", ""], [lst.tight for lst in self.lists]
+
+    def line(self, line):
+        matched, rest = self.match(line)
+        if self.fence is not None and matched >= self.fence[3] and matched == len(self.stack):
+            self.fence_line(rest)
+            return
+        if self.fence is not None and matched < len(self.stack):
+            self.close_to(matched)
+        if matched < len(self.stack) and self.paragraph and self.is_lazy(rest):
+            self.emit(_escape_markers(rest.lstrip(" ")))
+            self.blank_before = False
+            return
+        if matched < len(self.stack):
+            self.close_to(matched)
+        if not rest.strip():
+            self.blank_line()
+            return
+        if self.blank_before:
+            # Content after a blank line: two blocks of this item -> its list is loose.
+            for container in reversed(self.stack):
+                if container.kind != "item":
+                    break
+                if container.has_content:
+                    container.list.tight = False
+                break
+        self.open_containers(rest)
+
+    def blank_line(self):
+        self.paragraph = False
+        self.html = False
+        self.blank_before = True
+        if self.stack and self.stack[-1].kind == "item" and not self.stack[-1].has_content:
+            return  # the blank line right after an empty marker
+        self.blank(keep=True)
+
+    def is_lazy(self, rest):
+        if not rest.strip() or _QUOTE.match(rest) or _FENCE_OPEN.match(rest):
+            return False
+        if _ATX.match(rest) or _THEMATIC.match(rest) or _HTML_START.match(rest):
+            return False
+        return _item_start(rest, interrupts_paragraph=False) is None
+
+    def open_containers(self, rest):
+        interrupts = self.paragraph
+        while True:
+            if _indent(rest) >= 4:
+                break  # indented code or paragraph continuation: no new container
+            m = _QUOTE.match(rest)
+            if m:
+                self.before_block()
+                self.flush_markers()
+                self.stack.append(_Quote())
+                self.paragraph = False
+                rest = rest[m.end() :]
+                if not rest.strip():
+                    self.emit("")
+                    self.blank_before = True
+                    return
+                continue
+            if not self.paragraph and _BODY_START.match(rest):
+                self.mark_content()
+                self.emit(rest)
+                self.stack.append(_Body(rest.startswith("[")))
+                return
+            start = _item_start(rest, interrupts_paragraph=interrupts)
+            if start is None:
+                break
+            ordered, mark, number, width, spaces, content = start
+            depth = len(self.stack)
+            previous = self.closed_list.get(depth)
+            if previous is not None and previous.ordered == ordered and previous.mark == mark:
+                lst = previous
+                if self.blank_before:
+                    lst.tight = False
+            else:
+                if previous is not None and previous.ordered == ordered:
+                    self.split_lists(depth)
+                lst = _List(len(self.lists), ordered, mark, number)
+                if not any(c.kind == "body" and c.footnote for c in self.stack):
+                    self.lists.append(lst)
+            # Python-Markdown reads an item right after other lines as their text: a blank line
+            # before every item (the tightness treeprocessor takes back the <p> this adds).
+            self.flush_markers()
+            if self.out and self.out[-1].strip(" >"):
+                self.blank(depth)
+            self.closed_list.pop(depth, None)
+            if not content.strip():
+                offset = width + 1
+                content = ""
+            elif spaces > 4:
+                offset = width + 1
+                content = " " * (spaces - 1) + content
+            else:
+                offset = width + spaces
+            self.stack.append(_Item(lst, offset))
+            self.paragraph = False
+            self.blank_before = False
+            rest = content
+            if not rest.strip():
+                return  # the marker is written with the item's first content
+        self.leaf(rest)
+
+    def split_lists(self, depth):
+        self.blank(depth)
+        self.emit(_SPLIT, depth)
+        self.blank(depth)
+
+    def before_block(self):
+        """A block that Python-Markdown wants apart from the paragraph before it."""
+        if self.paragraph:
+            self.blank()
+            self.paragraph = False
+
+    def mark_content(self):
+        for container in self.stack:
+            if container.kind == "item":
+                container.has_content = True
+        self.blank_before = False
+
+    def leaf(self, rest):
+        self.mark_content()
+        depth = len(self.stack)
+        ended_list = self.closed_list.pop(depth, None)  # a block between lists parts them
+        # Python-Markdown lets nothing but a fence (or an item's opening line) begin a block in
+        # the middle of a paragraph; everything else is the paragraph's text, as in CommonMark.
+        fence = _FENCE_OPEN.match(rest) if _indent(rest) < 4 else None
+        if fence and not (fence.group(2)[0] == "`" and "`" in fence.group(3)):
+            self.before_block()
+            self.flush_markers()
+            if self.out and self.out[-1].strip(" >"):
+                self.blank()
+            info = fence.group(3).strip().split()
+            lang = info[0] if info and _LANG.match(info[0]) else ""
+            char, length = fence.group(2)[0], len(fence.group(2))
+            self.emit(char * length + lang)
+            self.fence = (char, length, len(fence.group(1)), depth)
+            self.html = False
+            return
+        if self.html or (not self.paragraph and _HTML_START.match(rest)):
+            self.html = True
+            self.emit(rest)
+            return
+        if self.paragraph and _SETEXT.match(rest):
+            self.emit(rest)  # the paragraph is a heading
+            self.paragraph = False
+            return
+        if _ATX.match(rest) or _THEMATIC.match(rest):
+            self.before_block()
+            if self.out and self.out[-1].strip(" >") and not self.stack_opening():
+                self.blank()
+            self.emit(rest)
+            self.paragraph = False
+            return
+        if not self.paragraph and _indent(rest) >= 4:
+            # Indented code (or an admonition's or a footnote's body).
+            if self.stack_opening():
+                self.flush_markers()
+                self.blank()
+            elif ended_list is not None:
+                self.split_lists(depth)  # Python-Markdown would take it into the list
+            self.emit(rest)
+            return
+        # CommonMark drops a continuation line's indentation; so must we, or Python-Markdown
+        # could read 4 spaces inside a list item as indented code.
+        self.emit(_escape_markers(rest.lstrip(" ") if self.paragraph else rest))
+        self.paragraph = True
+
+    def stack_opening(self):
+        return any(c.kind == "item" and c.opening for c in self.stack)
+
+    def fence_line(self, rest):
+        char, length, indent, depth = self.fence
+        stripped = rest.strip()
+        if _indent(rest) < 4 and stripped and set(stripped) == {char} and len(stripped) >= length:
+            self.close_fence()
+            return
+        body = rest[min(indent, _indent(rest)) :]
+        self.emit(body, depth)
+
+
+_PYMD_ITEM = re.compile(r"^( {0,3})(\d+)(\.)(?= )|^( {0,3})([*+-])(?= )")
+
+
+def _escape_markers(text):
+    """A line that is a paragraph for CommonMark but would start a Python-Markdown list."""
+    m = _PYMD_ITEM.match(text)
+    if not m:
+        return text
+    if m.group(3):
+        return text[: m.end(2)] + "\\" + text[m.end(2) :]
+    return text[: m.start(5)] + "\\" + text[m.start(5) :]
+
+
+def normalize_blocks(lines):
+    """CommonMark block structure -> (Python-Markdown lines, tightness of each list)."""
+    return _Normalizer().run(lines)
+
+
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+_TABLE_DELIMITER = re.compile(r"^ {0,3}\|? *:?-+:? *(\| *:?-+:? *)*\|? *$")
+
+
+def unescape_table_pipes(lines):
+    """In table rows `\\|` is a pipe inside the cell, code spans included (GFM)."""
+    out = list(lines)
+    fence = None
+    i = 0
+    while i < len(out):
+        line = out[i]
+        opened = _FENCE_OPEN.match(line.lstrip(" >"))
+        if fence is not None:
+            if line.strip(" >").startswith(fence):
+                fence = None
+            i += 1
+            continue
+        if opened:
+            fence = opened.group(2)
+            i += 1
+            continue
+        if "|" in line and i + 1 < len(out) and _TABLE_DELIMITER.match(out[i + 1]):
+            j = i
+            while j < len(out) and out[j].strip() and "|" in out[j]:
+                # Python-Markdown reads `\|` as a pipe outside code spans; inside, as it stands.
+                out[j] = _CODE_SPAN.sub(
+                    lambda m: m.group(1) + m.group(2).replace("\\|", "|") + m.group(1), out[j]
+                )
+                j += 1
+            if j < len(out) and out[j].strip():
+                out.insert(j, "")  # GFM: a table ends at the first line without a pipe
+            i = j
+            continue
+        i += 1
+    return out
+
+
+class _CommonMarkPreprocessor(Preprocessor):
+    def run(self, lines):
+        lines, tightness = normalize_blocks(lines)
+        self.md.commonmark_tight_lists = tightness
+        return unescape_table_pipes(lines)
+
+
+class _SeparateQuotes(BlockQuoteProcessor):
+    """A block quote after a blank line is a new quote (Python-Markdown would merge them)."""
+
+    def run(self, parent, blocks):
+        block = blocks.pop(0)
+        m = self.RE.search(block)
+        if m:
+            before = block[: m.start()]
+            self.parser.parseBlocks(parent, [before])
+            block = "\n".join([self.clean(line) for line in block[m.start() :].split("\n")])
+        quote = etree.SubElement(parent, "blockquote")
+        self.parser.state.set("blockquote")
+        self.parser.parseChunk(quote, block)
+        self.parser.state.reset()
+
+
+_BLOCK_TAGS = {"p", "ul", "ol", "pre", "div", "blockquote", "table", "hr", "dl"} | {
+    f"h{n}" for n in range(1, 7)
+}
+
+
+class _ListTightness(Treeprocessor):
+    """Tight lists without <p> in items, loose ones with, as CommonMark decided per list."""
+
+    def run(self, root):
+        tightness = getattr(self.md, "commonmark_tight_lists", None) or []
+        for parent in list(root.iter()):
+            for child in list(parent):
+                if child.tag == "p" and (child.text or "").strip() == _SPLIT and not len(child):
+                    _remove(parent, child)
+        footnotes = [el for el in root.iter("div") if el.get("class") == "footnote"]
+        skip = {id(el) for div in footnotes for el in div.iter()}
+        lists = [el for el in root.iter() if el.tag in ("ul", "ol") and id(el) not in skip]
+        if len(lists) != len(tightness):
+            return  # a list the preprocessor did not see (admonition, footnote): leave all
+        for lst, tight in zip(lists, tightness, strict=True):
+            for item in lst:
+                if item.tag == "li":
+                    (_tighten if tight else _loosen)(item)
+
+
+def _remove(parent, child):
+    if child.tail and child.tail.strip():
+        index = list(parent).index(child)
+        if index:
+            previous = parent[index - 1]
+            previous.tail = (previous.tail or "") + child.tail
+        else:
+            parent.text = (parent.text or "") + child.tail
+    parent.remove(child)
+
+
+def _tighten(item):
+    for child in list(item):
+        if child.tag != "p":
+            continue
+        index = list(item).index(child)
+        text = child.text or ""
+        if index == 0:
+            item.text = (item.text or "") + text
+        else:
+            previous = item[index - 1]
+            previous.tail = (previous.tail or "") + text
+        for offset, grandchild in enumerate(list(child)):
+            item.insert(index + offset, grandchild)
+        item.remove(child)
+        tail = child.tail or ""
+        if len(child):
+            last = child[-1]
+            last.tail = (last.tail or "") + tail
+        elif index == 0:
+            item.text = (item.text or "") + tail
+        else:
+            item[index - 1].tail = (item[index - 1].tail or "") + tail
+
+
+def _loosen(item):
+    """Wrap the item's leading inline content in a paragraph."""
+    inline = []
+    for child in item:
+        if child.tag in _BLOCK_TAGS:
+            break
+        inline.append(child)
+    if not (item.text or "").strip() and not inline:
+        return
+    p = etree.Element("p")
+    p.text, item.text = item.text, None
+    for child in inline:
+        item.remove(child)
+        p.append(child)
+    if len(p):
+        p[-1].tail = (p[-1].tail or "").rstrip("\n") or None
+    item.insert(0, p)
+    p.tail = "\n"
+
+
+class _DemoteHeadings(Treeprocessor):
+    """If the body uses h1, every heading moves one level down (h6 stays h6)."""
+
+    def run(self, root):
+        headings = [el for el in root.iter() if el.tag in ("h1", "h2", "h3", "h4", "h5", "h6")]
+        if not any(el.tag == "h1" for el in headings):
+            return
+        for el in headings:
+            el.tag = "h" + str(min(6, int(el.tag[1]) + 1))
+
+
+# CommonMark autolinks: <scheme:...> with a scheme of 2-32 characters, and <address@host>.
+_AUTOLINK = r"<([A-Za-z][A-Za-z0-9.+-]{1,31}:[^<>\x00-\x20]*)>"
+_AUTOMAIL = (
+    r"<([a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
+    r"(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*)>"
+)
+# CommonMark raw HTML: a tag, a comment, a processing instruction, a declaration or CDATA.
+_ATTRIBUTE = r"""(?:\s+[a-zA-Z_:][a-zA-Z0-9_.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?)"""
+_RAW_HTML = (
+    r"(<(?:[A-Za-z][A-Za-z0-9-]*" + _ATTRIBUTE + r"*\s*/?"
+    r"|/[A-Za-z][A-Za-z0-9-]*\s*"
+    r"|!--(?:-?>|[\s\S]*?--)"
+    r"|\?[\s\S]*?\?"
+    r"|![A-Za-z][^>]*"
+    r"|!\[CDATA\[[\s\S]*?\]\])>)"
+)
+
+
+class _AutolinkProcessor(InlineProcessor):
+    def handleMatch(self, m, data):
+        el = etree.Element("a")
+        el.set("href", self.unescape(m.group(1)))
+        el.text = util.AtomicString(m.group(1))
+        return el, m.start(0), m.end(0)
+
+
+class _AutomailProcessor(InlineProcessor):
+    def handleMatch(self, m, data):
+        el = etree.Element("a")
+        el.set("href", "mailto:" + m.group(1))
+        el.text = util.AtomicString(m.group(1))
+        return el, m.start(0), m.end(0)
+
+
+class _RawHtmlProcessor(InlineProcessor):
+    """Only real tags are raw HTML; `<` before anything else stays text."""
+
+    def handleMatch(self, m, data):
+        raw = self.unescape(m.group(1))
+        return self.md.htmlStash.store(raw), m.start(0), m.end(0)
+
+    def unescape(self, text):
+        try:
+            stash = self.md.treeprocessors["inline"].stashed_nodes
+        except KeyError:  # pragma: no cover
+            return text
+
+        def get_stash(m):
+            value = stash.get(m.group(1))
+            if value is not None:
+                try:
+                    return self.md.serializer(value)
+                except Exception:
+                    return rf"\{value}"
+            return m.group(0)
+
+        return util.INLINE_PLACEHOLDER_RE.sub(get_stash, text)
+
+
+_STASHED_BLOCK_IN_P = re.compile(r"<p>\s*(%s)\s*</p>" % (util.HTML_PLACEHOLDER % r"[0-9]+"))
+
+
+class _StashedBlocks(Postprocessor):
+    """A fenced block alone in a paragraph: as Python-Markdown's own check expects it."""
+
+    def run(self, text):
+        return _STASHED_BLOCK_IN_P.sub(r"<p>\1</p>", text)
+
+
+class CommonMarkExtension(Extension):
+    def extendMarkdown(self, md):
+        md.preprocessors.register(_CommonMarkPreprocessor(md), "commonmark_blocks", 29)
+        md.parser.blockprocessors.register(_SeparateQuotes(md.parser), "quote", 20)
+        md.treeprocessors.register(_DemoteHeadings(md), "demote_headings", 25)
+        md.treeprocessors.register(_ListTightness(md), "commonmark_lists", 19)
+        # Above backslash escapes (180): CommonMark reads no escapes inside an autolink.
+        md.inlinePatterns.register(_AutolinkProcessor(_AUTOLINK, md), "autolink", 185)
+        md.inlinePatterns.register(_AutomailProcessor(_AUTOMAIL, md), "automail", 184)
+        md.inlinePatterns.register(_RawHtmlProcessor(_RAW_HTML, md), "html", 90)
+        md.postprocessors.register(_StashedBlocks(md), "commonmark_stashed_blocks", 35)
+
+
+def makeExtension(**kwargs):
+    return CommonMarkExtension(**kwargs)
