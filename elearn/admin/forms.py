@@ -120,7 +120,12 @@ class UserFilterForm(FlaskForm):
     status = SelectField(
         _l("Status"),
         choices=_choices(
-            [("", _l("All")), ("active", _l("Active")), ("inactive", _l("Deactivated"))]
+            [
+                ("", _l("All")),
+                ("active", _l("Active")),
+                ("not_activated", _l("Not activated yet")),
+                ("inactive", _l("Deactivated")),
+            ]
         ),
         default="",
     )
@@ -170,4 +175,13 @@ class ImportForm(FlaskForm):
             FileAllowed(["csv", "txt"], _l("Choose a file ending in .csv.")),
         ],
         render_kw={"accept": ".csv,text/csv"},
+    )
+
+
+class SetupLinksForm(FlaskForm):
+    """Prepare setup links for everyone who has not activated their account yet."""
+
+    resend = BooleanField(
+        _l("Also people who already received a link"),
+        description=_l("Their earlier link may have expired: they receive a new one."),
     )

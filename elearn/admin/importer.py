@@ -19,6 +19,7 @@ from ..models import EmployeeType, Role, Unit, User, audit
 from ..nip import clean_nip, employee_type_for_grade, normalize_grade
 from ..supervision.assignments import apply_unit_assignments
 from .services import NAME_MAX, clean_text, email_problem, grade_problem, nip_problem
+from .setup_links import create_import_batch
 
 REQUIRED_COLUMNS = ("nip", "nama", "email", "unit", "jabatan", "golongan", "roles")
 OPTIONAL_COLUMNS = ("jenis", "atasan_nip")
@@ -61,6 +62,7 @@ class ImportResult:
     unchanged: int = 0
     problems: list = field(default_factory=list)
     audit_entry: object = None
+    setup_batch: object = None  # the offer to mail setup links to the new people
 
     @property
     def ok(self):
@@ -471,7 +473,7 @@ def import_users(data, *, actor=None, filename="", via="web", max_rows=None):
         result.problems = sorted(problems, key=lambda p: p.line or 0)
         return result
 
-    before = {}
+    before, created = {}, []
     with db.session.no_autoflush:
         for plan in plans:
             user = plan.user
@@ -479,6 +481,7 @@ def import_users(data, *, actor=None, filename="", via="web", max_rows=None):
                 user = User(password_hash=None, active=True)
                 db.session.add(user)
                 plan.user = user
+                created.append(user)
                 result.created += 1
             else:
                 before[id(user)] = _state(user)
@@ -522,4 +525,5 @@ def import_users(data, *, actor=None, filename="", via="web", max_rows=None):
         via=via,
     )
     db.session.flush()
+    result.setup_batch = create_import_batch(actor, created, result.audit_entry)
     return result

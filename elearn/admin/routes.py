@@ -3,20 +3,22 @@
 Thin: parse the form, call a service, commit once, redirect (post/redirect/get).
 """
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.decorators import role_required
-from ..auth.services import make_reset_token
+from ..auth.services import make_setup_token
 from ..exports import csv_response
 from ..extensions import db
 from ..forms import EmptyForm
-from ..models import AuditLog, Unit, User
+from ..models import AuditLog, Certificate, SetupBatch, Unit, User
 from ..urls import public_url
 from . import bp
-from .forms import ImportForm, UnitForm, UserFilterForm, UserForm
+from .forms import ImportForm, SetupLinksForm, UnitForm, UserFilterForm, UserForm
 from .importer import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, Problem, import_users
 from .services import (
     EMPLOYEE_TYPE_LABELS,
@@ -37,6 +39,24 @@ from .services import (
     update_user,
     user_list_query,
 )
+from .setup_links import (
+    SKIP_REASONS,
+    batch_progress,
+    batches_query,
+    cancel_pending,
+    create_not_activated_batch,
+    import_batch,
+    not_activated_counts,
+    problem_invitations,
+    progress_by_batch,
+    resend_not_activated,
+    retry_failed,
+    send_setup_links,
+    still_not_activated,
+)
+
+# Certificates listed on a person's page; the rest are one link away in the certificate admin.
+PERSON_CERTIFICATES = 10
 
 
 def _me():
@@ -87,8 +107,16 @@ def users():
         unit=unit,
         role=filters.value("role"),
         active={"active": True, "inactive": False}.get(status),
+        not_activated=status == "not_activated",
     )
-    return render_template("admin/users.html", page=_paginate(stmt), filters=filters)
+    waiting, never_sent = not_activated_counts()
+    return render_template(
+        "admin/users.html",
+        page=_paginate(stmt),
+        filters=filters,
+        not_activated=waiting,
+        never_sent=never_sent,
+    )
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -128,15 +156,31 @@ def user_edit(user_id):
         else:
             if not _commit():
                 form.form_errors.append(_conflict())
-                return render_template(
-                    "admin/user_form.html", form=form, user=user, button=EmptyForm()
-                )
+                return _render_user(form, user)
             if changes:
                 flash(_("The changes to %(name)s have been saved.", name=user.full_name), "success")
             else:
                 flash(_("Nothing was changed."), "info")
             return redirect(url_for(".user_edit", user_id=user.id))
-    return render_template("admin/user_form.html", form=form, user=user, button=EmptyForm())
+    return _render_user(form, user)
+
+
+def _render_user(form, user):
+    """The person's page: the form, the account box and their certificates (newest first)."""
+    certs = db.session.scalars(
+        select(Certificate)
+        .where(Certificate.user_id == user.id)
+        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+        .limit(PERSON_CERTIFICATES + 1)
+    ).all()
+    return render_template(
+        "admin/user_form.html",
+        form=form,
+        user=user,
+        button=EmptyForm(),
+        certificates=certs[:PERSON_CERTIFICATES],
+        more_certificates=len(certs) > PERSON_CERTIFICATES,
+    )
 
 
 def _set_active(user_id, active):
@@ -178,7 +222,7 @@ def user_reactivate(user_id):
 def user_password_link(user_id):
     user = db.get_or_404(User, user_id)
     if EmptyForm().validate_on_submit():
-        link = public_url("auth.reset_password", token=make_reset_token(user))
+        link = public_url("auth.reset_password", token=make_setup_token(user))
         try:
             send_password_setup(_me(), user, link)
         except Refused as exc:
@@ -222,7 +266,14 @@ def users_import_result(entry_id):
     entry = db.get_or_404(AuditLog, entry_id)
     if entry.action != "users.import":
         abort(404)
-    return render_template("admin/import_result.html", entry=entry, detail=entry.detail or {})
+    batch = import_batch(entry.id)
+    return render_template(
+        "admin/import_result.html",
+        entry=entry,
+        detail=entry.detail or {},
+        batch=batch,
+        progress=batch_progress(batch) if batch else None,
+    )
 
 
 @bp.route("/users/import/template.csv")
@@ -234,6 +285,136 @@ def users_import_template():
         "Pranata Komputer Ahli Pertama", "III/a", "peserta", "PNS", "",
     ]  # fmt: skip
     return csv_response("import-pengguna", [*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS], [example])
+
+
+# Password setup links in batches ------------------------------------------------------------------
+def _wants_json():
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _progress_message(progress):
+    return _(
+        "%(done)d of %(total)d processed: %(sent)d sent, %(failed)d failed, "
+        "%(waiting)d still waiting.",
+        done=progress.processed,
+        total=progress.total,
+        sent=progress.sent,
+        failed=progress.failed,
+        waiting=progress.pending + progress.sending,
+    )
+
+
+@bp.route("/users/setup-links")
+@role_required("admin")
+def setup_links():
+    page = _paginate(batches_query())
+    progress = progress_by_batch([b.id for b in page.items])
+    waiting, never_sent = not_activated_counts()
+    return render_template(
+        "admin/setup_links.html",
+        page=page,
+        progress=progress,
+        not_activated=waiting,
+        never_sent=never_sent,
+        form=SetupLinksForm(),
+    )
+
+
+@bp.post("/users/setup-links/new")
+@role_required("admin")
+def setup_links_new():
+    form = SetupLinksForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        batch = create_not_activated_batch(_me(), resend=form.resend.data)
+    except Refused as exc:
+        db.session.rollback()
+        flash(str(exc.message), "info")
+        return redirect(url_for(".setup_links"))
+    db.session.commit()
+    return redirect(url_for(".setup_links_batch", batch_id=batch.id))
+
+
+@bp.route("/users/setup-links/<int:batch_id>")
+@role_required("admin")
+def setup_links_batch(batch_id):
+    batch = db.get_or_404(SetupBatch, batch_id)
+    progress = batch_progress(batch)
+    return render_template(
+        "admin/setup_batch.html",
+        batch=batch,
+        progress=progress,
+        message=_progress_message(progress),
+        problems=problem_invitations(batch),
+        not_activated=still_not_activated(batch),
+        skip_reasons=SKIP_REASONS,
+        per_round=current_app.config["SETUP_LINKS_PER_ROUND"],
+        button=EmptyForm(),
+    )
+
+
+@bp.post("/users/setup-links/<int:batch_id>/send")
+@role_required("admin")
+def setup_links_send(batch_id):
+    batch = db.get_or_404(SetupBatch, batch_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    progress = send_setup_links(
+        batch.id, current_app.config["SETUP_LINKS_PER_ROUND"], actor=_me()
+    )  # commits after each person
+    message = _progress_message(progress)
+    if _wants_json():
+        return jsonify(message=message, **progress.as_dict())
+    flash(message, "error" if progress.failed else "success")
+    return redirect(url_for(".setup_links_batch", batch_id=batch.id))
+
+
+def _batch_action(batch_id, action):
+    """Run `action(actor, batch)` for a button of the batch page; (batch, count)."""
+    batch = db.get_or_404(SetupBatch, batch_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    count = action(_me(), batch)
+    db.session.commit()
+    return batch, count
+
+
+def _after_action(batch, message, count):
+    flash(message, "success" if count else "info")
+    return redirect(url_for(".setup_links_batch", batch_id=batch.id))
+
+
+@bp.post("/users/setup-links/<int:batch_id>/retry")
+@role_required("admin")
+def setup_links_retry(batch_id):
+    batch, n = _batch_action(batch_id, retry_failed)
+    message = ngettext(
+        "%(num)d person is waiting again for a link.",
+        "%(num)d people are waiting again for a link.",
+        n,
+    )
+    return _after_action(batch, message, n)
+
+
+@bp.post("/users/setup-links/<int:batch_id>/resend")
+@role_required("admin")
+def setup_links_resend(batch_id):
+    batch, n = _batch_action(batch_id, resend_not_activated)
+    message = ngettext(
+        "%(num)d person who has not activated yet will receive a new link.",
+        "%(num)d people who have not activated yet will receive a new link.",
+        n,
+    )
+    return _after_action(batch, message, n)
+
+
+@bp.post("/users/setup-links/<int:batch_id>/cancel")
+@role_required("admin")
+def setup_links_cancel(batch_id):
+    batch, n = _batch_action(batch_id, cancel_pending)
+    message = ngettext("%(num)d link will not be sent.", "%(num)d links will not be sent.", n)
+    return _after_action(batch, message, n)
 
 
 # Units ------------------------------------------------------------------------------------------

@@ -7,20 +7,23 @@ and the CSV import (importer.py) share them.
 import logging
 import smtplib
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, true
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from ..extensions import db
+from ..i18n import local_datetime
 from ..mail import send_mail
 from ..models import AuditLog, EmployeeType, Role, Unit, User, UserRole, audit, supervised_units
 from ..nip import PNS_GRADES, PPPK_GRADES, NipError, clean_nip, normalize_grade, validate_nip
 from ..supervision.assignments import apply_unit_assignments
+from ..timeutil import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +62,11 @@ AUDIT_ACTIONS = {
     "user.reactivate": _l("Reactivated a user"),
     "user.password_link": _l("Sent a password setup link"),
     "users.import": _l("Imported users from CSV"),
+    "setup_links.create": _l("Prepared password setup links"),
+    "setup_links.start": _l("Started sending password setup links"),
+    "setup_links.retry": _l("Retried password setup links"),
+    "setup_links.resend": _l("Sent password setup links again"),
+    "setup_links.cancel": _l("Cancelled password setup links"),
     "unit.create": _l("Created a unit"),
     "unit.update": _l("Changed a unit"),
     "unit.delete": _l("Deleted a unit"),
@@ -159,8 +167,9 @@ class UserData:
     active: bool = True
 
 
-def user_list_query(search="", unit=None, role="", active=None):
-    """People matching the filters, by name; unit includes its sub-units.
+def user_list_query(search="", unit=None, role="", active=None, not_activated=False):
+    """People matching the filters, by name; unit includes its sub-units; `not_activated`: only
+    accounts that may sign in but have no password yet.
 
     The page costs a fixed number of queries: units are joined, roles loaded in one IN query.
     """
@@ -186,6 +195,8 @@ def user_list_query(search="", unit=None, role="", active=None):
         stmt = stmt.where(User.role_rows.any(UserRole.role == role))
     if active is not None:
         stmt = stmt.where(User.active.is_(active))
+    if not_activated:
+        stmt = stmt.where(User.active.is_(True), User.password_hash.is_(None))
     return stmt
 
 
@@ -388,28 +399,35 @@ def set_active(actor, user, active):
     return True
 
 
-def send_password_setup(actor, user, link):
-    """Mail `link` (a password reset link) so that the person can choose a password."""
-    if not user.active:
-        raise Refused(_l("This account is deactivated: reactivate it before sending a link."))
+def password_setup_mail(user, link):
+    """(subject, body) of the mail inviting `user` to choose a password, in their language."""
     cfg = current_app.config
     with force_locale(user.locale or cfg["BABEL_DEFAULT_LOCALE"]):
         subject = _("Set the password of your %(app)s account", app=cfg["INSTANCE_SHORT_NAME"])
         body = _(
             "Hello %(name)s,\n\nAn administrator of %(app)s invites you to set the password of "
-            "your account. Open this link within %(minutes)d minutes:\n\n%(link)s\n\n"
+            "your account. Open this link before %(deadline)s:\n\n%(link)s\n\n"
             "Afterwards, sign in with your NIP or this email address (%(email)s).",
             name=user.full_name,
             app=cfg["INSTANCE_SHORT_NAME"],
-            minutes=cfg["PASSWORD_RESET_MAX_AGE"] // 60,
+            deadline=local_datetime(utcnow() + timedelta(seconds=cfg["SETUP_LINK_MAX_AGE"])),
             link=link,
             email=user.email,
         )
+    return subject, body
+
+
+def send_password_setup(actor, user, link):
+    """Mail `link` (a password reset link) so that the person can choose a password."""
+    if not user.active:
+        raise Refused(_l("This account is deactivated: reactivate it before sending a link."))
+    subject, body = password_setup_mail(user, link)
     try:
         send_mail(user.email, subject, body)
     except (OSError, smtplib.SMTPException) as exc:
         log.error("password setup mail to %s failed: %s", user.email, exc)
         raise Refused(_l("The mail could not be sent. Try again later.")) from exc
+    user.setup_link_sent_at = utcnow()
     audit(actor, "user.password_link", user, name=user.full_name, email=user.email)
 
 
@@ -593,6 +611,8 @@ def describe_audit(entry):
         obj = f"{name} ({detail['code']})" if detail.get("code") else name
     elif entry.object_type == "Certificate":
         obj = f"{name} ({detail['number']})" if detail.get("number") else name
+    elif entry.object_type == "SetupBatch":
+        obj = _("Setup links #%(id)s", id=entry.object_id)
     elif detail.get("slug"):  # courses and assignments name their course
         obj = detail["slug"]
     else:
@@ -617,6 +637,10 @@ def describe_audit(entry):
             lines.append(_("File: %(file)s", file=detail["file"]))
         if detail.get("via") == "cli":
             lines.append(_("From the command line"))
+    if entry.action.startswith("setup_links.") and "count" in detail:
+        lines.append(
+            ngettext("%(num)d person", "%(num)d people", detail["count"], num=detail["count"])
+        )
     if entry.action == "user.password_link" and detail.get("email"):
         lines.append(_("Sent to %(email)s", email=detail["email"]))
     return action, obj, lines

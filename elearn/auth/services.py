@@ -77,9 +77,18 @@ def make_reset_token(user):
     return _serializer().dumps({"u": user.id, "v": user.session_version})
 
 
+def make_setup_token(user):
+    """A link an administrator sends to a new person: valid longer (SETUP_LINK_MAX_AGE), since
+    invitations are often read days later; still single-use like a reset link."""
+    return _serializer().dumps({"u": user.id, "v": user.session_version, "p": "setup"})
+
+
 def user_for_reset_token(token):
+    cfg = current_app.config
     try:
-        data = _serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
+        data = _serializer().loads(token, max_age=cfg["SETUP_LINK_MAX_AGE"])
+        if data.get("p") != "setup":  # a reset link: the short lifetime
+            data = _serializer().loads(token, max_age=cfg["PASSWORD_RESET_MAX_AGE"])
     except (SignatureExpired, BadSignature):
         return None
     user = db.session.get(User, data.get("u"))

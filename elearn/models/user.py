@@ -63,6 +63,8 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[object | None] = mapped_column(UTCDateTime)
+    # When a password setup link was last mailed (from the person's page or a batch).
+    setup_link_sent_at: Mapped[object | None] = mapped_column(UTCDateTime)
 
     unit: Mapped[Unit | None] = relationship()
     supervisor: Mapped["User | None"] = relationship(
