@@ -7,10 +7,11 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    Field,
+    HiddenField,
+    RadioField,
     SearchField,
     SelectField,
-    SelectMultipleField,
-    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, ValidationError
@@ -70,32 +71,137 @@ class TeamFilterForm(_GetForm):
         self.sort.choices = _choices(SORTS.items())
 
 
+def _int_or_zero(value):
+    """A select's value as an int; anything else is "nothing chosen" (the service then names
+    the problem in the user's language, not WTForms' English)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+class IdListField(Field):
+    """Ids of chosen items, from checkboxes or hidden inputs of one name (rendered by the
+    template). Values that are not ids are an error in the user's language."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, default=list, **kwargs)
+
+    def process_formdata(self, valuelist):
+        ids, bad = [], False
+        for value in valuelist:
+            value = (value or "").strip()
+            if value.isdigit() and 0 < int(value) < 2**31:
+                ids.append(int(value))
+            elif value:
+                bad = True
+        self.data = list(dict.fromkeys(ids))
+        if bad:
+            raise ValueError(_l("Choose from the list."))
+
+
+class DayField(DateField):
+    """A date input whose parse error is in the user's language."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Enter a date such as 31-12-2026.")) from None
+        if self.data is not None and not FIRST_REPORT_DATE <= self.data <= LAST_REPORT_DATE:
+            self.data = None
+            raise ValueError(
+                _l(
+                    "Choose a date between %(first)s and %(last)s.",
+                    first=FIRST_REPORT_DATE.strftime("%d-%m-%Y"),
+                    last=LAST_REPORT_DATE.strftime("%d-%m-%Y"),
+                )
+            )
+
+
+def _page(value):
+    return int(value) if str(value or "").isdigit() and 0 < int(value) <= 1000 else 1
+
+
 class AssignForm(FlaskForm):
-    course_id = SelectField(_l("Course"), coerce=int, default=0, validate_choice=False)
-    unit_ids = SelectMultipleField(
-        _l("Units (with their sub-units)"),
-        coerce=int,
-        default=[],
-        validate_choice=False,
-        render_kw={"size": 8},
-    )
-    people = TextAreaField(
-        _l("People (NIP or email, one per line)"),
-        render_kw={"rows": 4, "spellcheck": "false", "autocomplete": "off"},
-    )
-    due_date = DateField(_l("Due date"), validators=[Optional()])
+    """The choice of course, units, people and due date. Sent by GET (nothing changes: it
+    searches the picker or opens the preview), so without a CSRF token; `ConfirmForm`
+    carries the same fields with one, by POST."""
+
+    class Meta:
+        csrf = False
+
+    course_id = SelectField(_l("Course"), coerce=_int_or_zero, default=0, validate_choice=False)
+    unit_ids = IdListField(_l("Units (with their sub-units)"))
+    user_ids = IdListField(_l("People"))
+    due_date = DayField(_l("Due date"), validators=[Optional()])
     include_future_members = BooleanField(
         _l("Also people who join these units later (until the due date)"), default=True
     )
+    unit_q = SearchField(
+        _l("Search units"),
+        render_kw={"autocomplete": "off", "maxlength": 100, "spellcheck": "false"},
+    )
+    people_q = SearchField(
+        _l("Search people"),
+        render_kw={"autocomplete": "off", "maxlength": 100, "spellcheck": "false"},
+    )
 
-    def __init__(self, *args, units=(), courses=(), **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, formdata=None, courses=(), **kwargs):
+        super().__init__(formdata, **kwargs)
         self.course_id.choices = _choices([(0, _l("— choose a course —")), *courses])
-        self.unit_ids.choices = _choices(unit_labels(units))
+        args = formdata or {}
+        self.unit_page = _page(args.get("unit_page"))
+        self.people_page = _page(args.get("people_page"))
 
     def add_errors(self, errors):
         for name, message in errors.items():
+            name = "user_ids" if name == "people" else name
             getattr(self, name).errors.append(message)
+
+    def check(self):
+        """Run the fields' own checks (a GET form: validate() without CSRF). Returns True when
+        there are no errors."""
+        return self.validate()
+
+    def selection(self):
+        """The arguments of plan_assignment / create_assignments."""
+        return {
+            "course_id": self.course_id.data,
+            "unit_ids": self.unit_ids.data or [],
+            "user_ids": self.user_ids.data or [],
+            "due_date": self.due_date.data,
+            "include_future_members": bool(self.include_future_members.data),
+        }
+
+
+KEEP_DUE, UPDATE_DUE = "keep", "update"
+
+
+class ConfirmForm(AssignForm):
+    """The preview's confirmation: the choice again (hidden inputs), the fingerprint of the
+    preview, and what to do with the due date of existing assignments. POST, with CSRF."""
+
+    class Meta:
+        csrf = True
+
+    fingerprint = HiddenField()
+    due_policy = RadioField(
+        _l("Due date of the existing assignments"),
+        choices=_choices(
+            [
+                (KEEP_DUE, _l("Keep their due date")),
+                (UPDATE_DUE, _l("Change it to the new due date")),
+            ]
+        ),
+        default=KEEP_DUE,
+        validate_choice=False,
+    )
+
+    @property
+    def update_due_date(self):
+        return self.due_policy.data == UPDATE_DUE
 
 
 # Reports cover what this product can have recorded: a date outside is a typing slip.

@@ -12,6 +12,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -27,13 +28,20 @@ from ..extensions import db
 from ..forms import EmptyForm
 from . import bp
 from .assignments import (
+    SKIP_COVERED,
     InvalidAssignment,
+    PlanChanged,
     assignment_in_scope,
     assignment_list_query,
+    chosen_people,
+    chosen_units,
     create_assignments,
+    plan_assignment,
+    search_people,
+    search_units,
     withdraw_assignment,
 )
-from .forms import AssignForm, ReportForm, TeamFilterForm
+from .forms import KEEP_DUE, UPDATE_DUE, AssignForm, ConfirmForm, ReportForm, TeamFilterForm
 from .reports import (
     SIASN_EXTRA,
     SIASN_FIELDS,
@@ -155,43 +163,172 @@ def assignments():
     )
 
 
+PREVIEW_LISTED = 20  # people named on the preview; the others are counted
+
+
+def _new_assign_form(viewer, courses):
+    """The choice from the query string; a first visit (no `sent`) starts from the defaults
+    and what the link names: ?course=, ?unit=, ?person= (only if in the viewer's scope)."""
+    if "sent" in request.args:
+        return AssignForm(request.args, courses=courses)
+    form = AssignForm(courses=courses)
+    if request.args.get("course", "").isdigit():
+        form.course_id.data = int(request.args["course"])
+    if request.args.get("unit", "").isdigit():
+        form.unit_ids.data = [i.id for i in chosen_units(viewer, [int(request.args["unit"])])]
+    if request.args.get("person", "").isdigit():
+        form.user_ids.data = [i.id for i in chosen_people(viewer, [int(request.args["person"])])]
+    return form
+
+
+def _choice_args(form):
+    """The choice as query arguments (the preview's way back to the form)."""
+    sel = form.selection()
+    args = {"sent": "1", "course_id": sel["course_id"] or "", "unit_ids": sel["unit_ids"],
+            "user_ids": sel["user_ids"]}  # fmt: skip
+    if sel["due_date"] is not None:
+        args["due_date"] = sel["due_date"].isoformat()
+    if sel["include_future_members"]:
+        args["include_future_members"] = "y"
+    return args
+
+
+def _edit_page(viewer, form, status=200):
+    units = chosen_units(viewer, form.unit_ids.data)
+    people = chosen_people(viewer, form.user_ids.data)
+    unit_results = people_results = None
+    if form.unit_q.data or request.args.get("search") == "units":
+        unit_results = search_units(viewer, form.unit_q.data, form.unit_page)
+        taken = {i.id for i in units}
+        unit_results.items = [i for i in unit_results.items if i.id not in taken]
+    if form.people_q.data:
+        people_results = search_people(viewer, form.people_q.data, form.people_page)
+        taken = {i.id for i in people}
+        people_results.items = [i for i in people_results.items if i.id not in taken]
+    return render_template(
+        "supervision/assign.html",
+        form=form,
+        chosen={"units": units, "people": people},
+        results={"units": unit_results, "people": people_results},
+    ), status
+
+
+def _preview_page(form, plan, courses, notice=None):
+    confirm = ConfirmForm(formdata=None, courses=courses)
+    confirm.fingerprint.data = plan.fingerprint
+    if request.method == "POST" and form.due_policy.data in (KEEP_DUE, UPDATE_DUE):
+        confirm.due_policy.data = form.due_policy.data
+    else:  # a merge into an assignment already past due: the new date is what is meant
+        confirm.due_policy.data = UPDATE_DUE if plan.past_due_merges else KEEP_DUE
+    receiving = plan.receiving
+    return render_template(
+        "supervision/assign_preview.html",
+        plan=plan,
+        confirm=confirm,
+        selection=form.selection(),
+        receiving=receiving,
+        listed=receiving[:PREVIEW_LISTED],
+        skipped_covered=[p for p, why in plan.skipped if why == SKIP_COVERED],
+        back_url=url_for(".assign", **_choice_args(form)),
+        notice=notice,
+        day=today(),
+    )
+
+
 @bp.route("/assignments/new", methods=["GET", "POST"])
 @role_required(*ROLES)
 def assign():
+    """Step 1 (GET): choose the course, units, people (the picker searches by reloading this
+    page, or by script through assign_search) and the due date. Step 2 (GET, step=preview):
+    who will receive it, who already has it, which existing assignments are merged into.
+    Step 3 (POST from the preview, CSRF): assign, in one transaction."""
     viewer = _me()
-    units = scope_units(viewer)
-    form = AssignForm(units=units, courses=course_choices())
-    if request.method == "GET":
-        if request.args.get("course", "").isdigit():
-            form.course_id.data = int(request.args["course"])
-        if request.args.get("person", "").isdigit():
-            person = person_in_scope(viewer, int(request.args["person"]))
-            if person is not None:
-                form.people.data = person.nip or person.email
-    if form.validate_on_submit():
-        try:
-            result = create_assignments(
-                viewer,
-                form.course_id.data,
-                form.unit_ids.data or [],
-                form.people.data or "",
-                form.due_date.data,
-                form.include_future_members.data,
+    courses = course_choices()
+    if request.method == "POST":
+        return _confirm(viewer, courses)
+    form = _new_assign_form(viewer, courses)
+    if request.args.get("step") == "preview" and "sent" in request.args:
+        if form.check():
+            try:
+                plan = plan_assignment(viewer, **form.selection())
+            except InvalidAssignment as exc:
+                form.add_errors(exc.errors)
+            else:
+                return _preview_page(form, plan, courses)
+        return _edit_page(viewer, form, 400)
+    return _edit_page(viewer, form)
+
+
+def _confirm(viewer, courses):
+    form = ConfirmForm(request.form, courses=courses)
+    if not form.validate_on_submit():
+        return _edit_page(viewer, form, 400)
+    sel = form.selection()
+    try:
+        result = create_assignments(
+            viewer, sel["course_id"], sel["unit_ids"], "", sel["due_date"],
+            sel["include_future_members"], user_ids=sel["user_ids"],
+            update_due_date=form.update_due_date, expect=form.fingerprint.data or "",
+        )  # fmt: skip
+    except InvalidAssignment as exc:
+        db.session.rollback()
+        form.add_errors(exc.errors)
+        return _edit_page(viewer, form, 400)
+    except PlanChanged as exc:
+        db.session.rollback()
+        notice = None
+        if form.fingerprint.data:
+            notice = _("Something changed since you checked (people joined or left, or the "
+                       "course was assigned meanwhile). Check the figures again.")  # fmt: skip
+        return _preview_page(form, exc.plan, courses, notice)
+    if not result.changed:
+        flash(_("Nothing changed: everyone chosen already has this course assigned."), "info")
+        return redirect(url_for(".assignments"))
+    db.session.commit()
+    flash(
+        ngettext(
+            "The course has been assigned to %(num)d person.",
+            "The course has been assigned to %(num)d people.",
+            result.people,
+        ),
+        "success",
+    )
+    if result.merged:
+        flash(
+            ngettext(
+                "%(num)d existing assignment of this course was kept and extended instead of "
+                "being duplicated.",
+                "%(num)d existing assignments of this course were kept and extended instead of "
+                "being duplicated.",
+                result.merged,
             )
-        except InvalidAssignment as exc:
-            form.add_errors(exc.errors)
-        else:
-            db.session.commit()
-            flash(
-                ngettext(
-                    "The course has been assigned to %(num)d person.",
-                    "The course has been assigned to %(num)d people.",
-                    result.people,
-                ),
-                "success",
-            )
-            return redirect(url_for(".assignments"))
-    return render_template("supervision/assign.html", form=form)
+            + (" " + _("Their due date was changed.") if result.due_dates_changed else ""),
+            "info",
+        )
+    return redirect(url_for(".assignments"))
+
+
+@bp.get("/assignments/search")
+@role_required(*ROLES)
+def assign_search():
+    """The picker's search, for picker.js: JSON of a page of units or people of the viewer's
+    scope (never anyone else's). A fixed number of queries whatever the data size."""
+    kind = request.args.get("kind", "")
+    if kind not in ("units", "people"):
+        return jsonify({"error": _("Unknown search.")}), 400
+    search = search_units if kind == "units" else search_people
+    found = search(_me(), request.args.get("q", "")[:100], _page_number())
+    response = jsonify(
+        {
+            "kind": kind,
+            "q": found.term,
+            "page": found.page,
+            "more": found.more,
+            "results": [{"id": i.id, "label": i.label, "detail": i.detail} for i in found.items],
+        }
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/assignments/<int:assignment_id>/withdraw")

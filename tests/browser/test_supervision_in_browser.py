@@ -58,11 +58,14 @@ def test_assign_complete_and_see_it_on_the_dashboard(live_server, page, browser,
 
     page.get_by_role("link", name="Tugaskan kursus").first.click()
     page.get_by_label("Kursus").select_option(label="Etika ASN")
-    units = page.get_by_label("Unit kerja (termasuk sub-unitnya)")
+    page.get_by_label("Cari unit kerja").press("ArrowDown")  # lists the team's units
+    units = page.locator("#units-picker").get_by_role("listbox")
+    expect(units.get_by_role("option").first).to_be_visible()
     assert "Dinas Kesehatan" not in units.inner_text()  # only units of the team
-    units.select_option(value=str(team["unit"].id))  # Bidang Aplikasi Informatika
+    units.get_by_role("option", name=re.compile("^Bidang Aplikasi Informatika")).click()
     due = today() + timedelta(days=7)
     page.get_by_label("Tenggat waktu", exact=True).fill(due.isoformat())
+    page.get_by_role("button", name="Lanjut: periksa siapa yang menerima").click()
     page.get_by_role("button", name="Tugaskan", exact=True).click()
     expect(page.get_by_text("Kursus telah ditugaskan kepada 1 orang.")).to_be_visible()
     assert page.csp_errors == []
