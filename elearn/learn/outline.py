@@ -29,6 +29,7 @@ class OutlineItem:
     required: bool
     role: str | None = None  # QuizRole for quizzes
     module: int | None = None  # index in Outline.modules; None for the pre-test and final exam
+    attempts: int = 0  # attempts allowed at a quiz (0 = no limit)
 
     @property
     def is_lesson(self):
@@ -67,6 +68,11 @@ class Outline:
         prev = self.items[i - 1] if i > 0 else None
         nxt = self.items[i + 1] if i + 1 < len(self.items) else None
         return prev, nxt
+
+    def after(self, item):
+        """The items after `item` in learning order (all of them for an unknown item)."""
+        i = self._index.get(item.key, -1)
+        return self.items[i + 1 :]
 
     @property
     def lessons(self):
@@ -172,17 +178,29 @@ def _load(versions):
             Quiz.time_limit_minutes,
             Quiz.required,
             Quiz.role,
+            Quiz.attempts_allowed,
         ).where(Quiz.version_id.in_(ids))
     ).all()
 
     by_module = {}
     for row in lessons:
         by_module.setdefault(row.module_id, []).append(
-            (row.position, ("lesson", row.key, row.title, row.duration_minutes, row.required, None))
+            (
+                row.position,
+                ("lesson", row.key, row.title, row.duration_minutes, row.required, None, 0),
+            )
         )
     loose = {}  # version id -> {role: quiz}
     for row in quizzes:
-        data = ("quiz", row.key, row.title, row.time_limit_minutes, row.required, row.role)
+        data = (
+            "quiz",
+            row.key,
+            row.title,
+            row.time_limit_minutes,
+            row.required,
+            row.role,
+            row.attempts_allowed or 0,
+        )
         if row.module_id is None:
             loose.setdefault(row.version_id, {})[row.role] = data
         else:
@@ -199,8 +217,8 @@ def _load(versions):
 
 
 def _item(data, module=None):
-    kind, key, title, minutes, required, role = data
-    return OutlineItem(kind, key, title, minutes or 0, bool(required), role, module)
+    kind, key, title, minutes, required, role, attempts = data
+    return OutlineItem(kind, key, title, minutes or 0, bool(required), role, module, attempts)
 
 
 def _build(version, module_rows, by_module, loose):

@@ -101,6 +101,7 @@ class Progress:
     viewed: set = field(default_factory=set)  # lessons opened
     done: set = field(default_factory=set)  # lessons marked done, quizzes passed
     attempted: set = field(default_factory=set)  # quizzes with a submitted attempt
+    submitted: dict = field(default_factory=dict)  # quiz key -> submitted attempts
 
     def is_done(self, item):
         return item.key in self.done
@@ -117,6 +118,7 @@ def _progress_statement():
         LessonProgress.lesson_key.label("key"),
         literal_column("'lesson'").label("kind"),
         case((LessonProgress.completed_at.is_not(None), 1), else_=0).label("done"),
+        literal_column("0").label("submitted"),
     ).where(LessonProgress.user_id == user_id, LessonProgress.course_id.in_(course_ids))
     quizzes = (
         select(
@@ -124,6 +126,7 @@ def _progress_statement():
             Attempt.quiz_key,
             literal_column("'quiz'"),
             func.max(case((Attempt.passed.is_(True), 1), else_=0)),
+            func.count(Attempt.id),
         )
         .where(
             Attempt.user_id == user_id,
@@ -146,31 +149,132 @@ def progress_of(user_id, course_ids):
     if not course_ids:
         return out
     rows = db.session.execute(_PROGRESS, {"user_id": user_id, "course_ids": course_ids})
-    for course_id, key, kind, done in rows:
+    for course_id, key, kind, done, submitted in rows:
         progress = out[course_id]
         if kind == "lesson":
             progress.viewed.add(key)
         else:
             progress.attempted.add(key)
+            progress.submitted[key] = int(submitted)
         if done:
             progress.done.add(key)
     return out
 
 
+# Where to go next ------------------------------------------------------------------------------
+# "Lanjutkan" and "Lanjut ke ..." never lead to something finished: a passed quiz, a lesson
+# marked done, the pre-test once taken. An optional item the learner went past (something after
+# it is finished) or opened counts as finished too, so that nobody is sent back to it.
+FINISHED, OPEN, BLOCKED = "finished", "open", "blocked"
+
+
+def item_state(outline, item, progress):
+    """FINISHED, OPEN (still to do) or BLOCKED (a quiz not passed with no attempts left)."""
+    key = item.key
+    if key in progress.done:
+        return FINISHED
+    if item.is_quiz:
+        if (item is outline.pretest or not item.required) and key in progress.attempted:
+            return FINISHED
+        if item.attempts and progress.submitted.get(key, 0) >= item.attempts:
+            return BLOCKED
+        return OPEN
+    if not item.required and key in progress.viewed:
+        return FINISHED
+    return OPEN
+
+
+def is_finished(outline, item, progress):
+    return item_state(outline, item, progress) == FINISHED
+
+
+def _first_open(outline, items, progress):
+    """The first item of `items` still to do, skipping optional ones the learner went past;
+    a blocked quiz only when nothing else is left."""
+    started = progress.started()
+    skipped_optional = None
+    blocked = None
+    for item in items:
+        if item is outline.pretest and started:
+            continue  # the pre-test measures what one knew before studying
+        state = item_state(outline, item, progress)
+        if state == FINISHED:
+            skipped_optional = None  # gone past it
+        elif state == BLOCKED:
+            blocked = blocked or item
+        elif item.required or item is outline.pretest:
+            return skipped_optional or item
+        elif skipped_optional is None:
+            skipped_optional = item
+    return skipped_optional or blocked
+
+
 def resume_item(outline, enrollment, progress):
-    """Where the learner continues: the last item opened if the current version still has it,
-    else the first item not done (the pre-test only for someone who has not started)."""
+    """Where "Lanjutkan" leads: the first unfinished item in course order (the pre-test only for
+    someone who has not started). A lesson the learner was reading and has not marked done
+    stays the resume point; a finished item never is. None for a completed course: its next
+    step is the completion view (the course page with the certificate)."""
+    if enrollment is not None and enrollment.completed_at is not None:
+        return None
     if enrollment is not None and enrollment.last_item_key:
         item = outline.get(enrollment.last_item_key)
-        if item is not None:
+        if item is not None and item.is_lesson and item_state(outline, item, progress) == OPEN:
             return item
-    started = progress.started()
-    for item in outline.items:
-        if item is outline.pretest and (started or item.key in progress.attempted):
-            continue
-        if item.key not in progress.done:
-            return item
-    return outline.items[0] if outline.items else None
+    return _first_open(outline, outline.items, progress)
+
+
+def next_item_after(outline, item, progress, enrollment=None):
+    """What "Lanjut ke ..." offers after `item`: the first unfinished item after it in course
+    order, else the first unfinished one anywhere; None when the course is completed or
+    nothing is left (the next step is then the completion view or the course page)."""
+    if enrollment is not None and enrollment.completed_at is not None:
+        return None
+    later = _first_open(outline, outline.after(item), progress)
+    if later is not None and item_state(outline, later, progress) == OPEN:
+        return later
+    found = _first_open(outline, outline.items, progress)
+    if found is not None and found.key != item.key:
+        return found
+    return later
+
+
+@dataclass
+class NextStep:
+    """What a finished item's page offers: the next item, or the completion of the course."""
+
+    item: object = None  # OutlineItem to go on to, or None
+    completion: object = None  # the Completion when the course is completed
+    certificate: object = None  # its certificate in force (None if revoked or not issued)
+
+
+def completion_with_certificate(user_id, course_id):
+    """(Completion or None, its certificate in force or None): one query."""
+    row = db.session.execute(
+        select(Completion, Certificate)
+        .outerjoin(
+            Certificate,
+            and_(Certificate.completion_id == Completion.id, Certificate.revoked_at.is_(None)),
+        )
+        .where(Completion.user_id == user_id, Completion.course_id == course_id)
+        .order_by(Certificate.issued_at.desc())
+        .limit(1)
+    ).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def next_step(enrollment, course, item_key):
+    """The step after a finished item for this learner (one or two queries): the completion
+    view once the course is completed, else the next unfinished item."""
+    if enrollment is None:
+        return NextStep()
+    if enrollment.completed_at is not None:
+        return NextStep(None, *completion_with_certificate(enrollment.user_id, course.id))
+    outline = outline_for(course.current_version)
+    progress = progress_of(enrollment.user_id, [course.id])[course.id]
+    item = outline.get(item_key)
+    if item is None:
+        return NextStep(resume_item(outline, None, progress))
+    return NextStep(next_item_after(outline, item, progress, enrollment))
 
 
 def open_lesson(enrollment, course, item, progress, now=None):
@@ -207,8 +311,9 @@ class DoneResult:
 
 
 def mark_lesson_done(enrollment, course, item, now=None):
-    """Mark a lesson done (idempotent), move the resume point to the next item, and evaluate
-    the course: the completion is recorded at this moment when it was the last requirement."""
+    """Mark a lesson done (idempotent), move the resume point to the next unfinished item, and
+    evaluate the course: the completion is recorded at this moment when it was the last
+    requirement."""
     now = now or utcnow()
     follow_current_version(enrollment, course)
     keys = {
@@ -230,12 +335,19 @@ def mark_lesson_done(enrollment, course, item, now=None):
             .values(completed_at=now)
             .execution_options(synchronize_session=False)
         )
-    _prev, nxt = outline_for(course.current_version).neighbours(item)
-    enrollment.last_item_key = nxt.key if nxt is not None else item.key
-    enrollment.last_activity_at = now
     was_complete = enrollment.completed_at is not None
     completion = evaluate(enrollment)
     db.session.flush()
+    outline = outline_for(course.current_version)
+    if completion is not None:  # reviewing a completed course: simply the next item
+        nxt = outline.neighbours(item)[1]
+    else:
+        # On to the next unfinished item (the next lesson when the learner goes in order),
+        # never back to a quiz already passed.
+        progress = progress_of(enrollment.user_id, [enrollment.course_id])[enrollment.course_id]
+        nxt = next_item_after(outline, item, progress, enrollment)
+    enrollment.last_item_key = nxt.key if nxt is not None else item.key
+    enrollment.last_activity_at = now
     return DoneResult(nxt, completion, completion is not None and not was_complete)
 
 

@@ -23,6 +23,7 @@ from werkzeug.routing import BuildError
 
 from ..extensions import db
 from ..learn.completion import enrollment_for
+from ..learn.services import next_step
 from ..models import QuizRole
 from ..timeutil import utcnow
 from . import bp
@@ -93,9 +94,10 @@ def quiz(course_slug, quiz_key):
         flash(_("Time was up. Your answers were graded as they stood at the deadline."), "info")
         return redirect(url_for(".result", attempt_id=attempt.id))
     if attempt is not None:
-        return _render_sheet(course, attempt, now)
+        return _render_sheet(course, attempt, now, confirm=request.args.get("check") == "1")
 
     standing = svc.standing(me, course.id, quiz.key, quiz.attempts_allowed)
+    finished = _finished(quiz, standing)
     page = db.paginate(
         svc.attempts_query(me, course.id, quiz.key),
         per_page=current_app.config["PER_PAGE"],
@@ -114,19 +116,41 @@ def quiz(course_slug, quiz_key):
         form=StartForm(),
         course_url=_course_url(course),
         catalog_url=_catalog_url(),
+        finished=finished,
+        step=next_step(enrollment, course, quiz.key) if finished else None,
+        retake=_retake_offered(quiz, standing, finished),
     )
 
 
-def _render_sheet(course, attempt, now, values=None, errors=None, status=200):
+def _finished(quiz, standing):
+    """A quiz the learner is done with: passed, or (the pre-test, an optional quiz) taken."""
+    if standing.passed:
+        return True
+    return bool(standing.submitted) and (quiz.role == QuizRole.PRETEST or not quiz.required)
+
+
+def _retake_offered(quiz, standing, finished):
+    """Whether the page offers another attempt. Never for a passed final exam (it changes
+    nothing); for other finished quizzes only as a secondary, optional choice."""
+    if standing.left == 0:
+        return False
+    return not (finished and quiz.role == QuizRole.FINAL)
+
+
+def _render_sheet(course, attempt, now, values=None, errors=None, status=200, confirm=False):
     quiz = attempt.quiz
     used = svc.standing(attempt.user_id, attempt.course_id, attempt.quiz_key, 0).used
+    items = svc.sheet(attempt, values=values)
+    # The confirmation step of a sheet sent with questions left blank (works without script).
+    unanswered = [item for item in items if not item.value] if confirm and not errors else []
     return (
         render_template(
             "quizzes/sheet.html",
             course=course,
             quiz=quiz,
             attempt=attempt,
-            items=svc.sheet(attempt, values=values),
+            items=items,
+            unanswered=unanswered,
             errors=errors or {},
             remaining=svc.remaining_seconds(attempt, now),
             allowed=quiz.attempts_allowed,
@@ -167,7 +191,17 @@ def _closed_response(attempt, outcome):
     url = url_for(".result", attempt_id=attempt.id)
     if _wants_json():
         return jsonify(status="closed", url=url)
-    if outcome.status == svc.SUBMITTED:
+    if outcome.completed:
+        course = attempt.course
+        flash(
+            _(
+                "Congratulations! You have completed %(title)s and earned %(jp)d JP.",
+                title=course.title,
+                jp=course.current_version.jp if course.current_version else 0,
+            ),
+            "success",
+        )
+    elif outcome.status == svc.SUBMITTED:
         flash(_("Your answers have been submitted."), "success")
     elif outcome.status == svc.LATE:
         flash(
@@ -217,6 +251,23 @@ def submit(attempt_id):
         abort(400)
     raw = answers_from_form(request.form, attempt.question_ids)
     now = utcnow()
+    if request.form.get("check") == "1":  # the sheet's button: ask first about blank questions
+        outcome = svc.check_before_submit(attempt, raw, now)
+        if outcome is not None:
+            db.session.commit()
+            if outcome.status != svc.UNANSWERED:
+                return _closed_response(attempt, outcome)
+            if _wants_json():
+                return jsonify(status="unanswered", questions=outcome.unanswered), 409
+            return redirect(
+                url_for(
+                    ".quiz",
+                    course_slug=attempt.course.slug,
+                    quiz_key=attempt.quiz_key,
+                    check=1,
+                    _anchor="submit-check",
+                )
+            )
     outcome = svc.submit_attempt(attempt, raw, now, _grace())
     db.session.commit()
     if outcome.status == svc.INVALID:
@@ -241,6 +292,8 @@ def result(attempt_id):
     )
     visible = svc.answers_visible(quiz.show_answers, standing)
     course = attempt.course
+    finished = _finished(quiz, standing)
+    offered = svc.find_quiz(course.slug, attempt.quiz_key) is not None
     return render_template(
         "quizzes/result.html",
         course=course,
@@ -255,6 +308,12 @@ def result(attempt_id):
             else None
         ),
         form=StartForm(),
-        can_retry=(svc.find_quiz(course.slug, attempt.quiz_key) is not None and standing.left != 0),
+        can_retry=offered and _retake_offered(quiz, standing, finished),
+        finished=finished,
+        step=(
+            next_step(enrollment_for(attempt.user_id, course.id), course, attempt.quiz_key)
+            if finished
+            else None
+        ),
         course_url=_course_url(course),
     )

@@ -38,6 +38,7 @@ SUBMITTED = "submitted"  # graded with the answers sent (in time, or within the 
 LATE = "late"  # graded with the answers as they stood at the deadline
 ALREADY = "already"  # another request submitted it first: nothing was changed
 INVALID = "invalid"  # answers in a wrong format, before the deadline: not submitted
+UNANSWERED = "unanswered"  # some questions left blank: saved, and the learner is asked first
 
 
 class QuizRefused(Exception):
@@ -57,6 +58,8 @@ NO_ATTEMPTS_LEFT = "no_attempts_left"
 class Outcome:
     status: str
     errors: dict = field(default_factory=dict)  # question id -> message
+    completed: bool = False  # this submission completed the course (the completion moment)
+    unanswered: list = field(default_factory=list)  # UNANSWERED: question numbers, in order
 
 
 # Finding things ----------------------------------------------------------------------------------
@@ -453,6 +456,36 @@ def submit_attempt(attempt, raw, now, grace):
     return outcome
 
 
+def unanswered_numbers(attempt, answers):
+    """Numbers (1, 2, ...) of the attempt's questions with no answer in `answers`."""
+    return [
+        number
+        for number, qid in enumerate(attempt.question_ids, start=1)
+        if str(qid) not in answers
+    ]
+
+
+def check_before_submit(attempt, raw, now):
+    """The step before a submission from the answer sheet's button: when questions are left
+    blank, save the sheet and return UNANSWERED (which ones) instead of submitting, so that the
+    learner confirms. None when the sheet may go straight to `submit_attempt`: everything
+    answered, answers in a wrong format (submit reports them), or past the deadline (the
+    sheet is the learner's last word and is never held back)."""
+    if attempt.submitted_at is not None or is_past_deadline(attempt, now):
+        return None
+    questions = load_questions(attempt.question_ids)
+    answers, errors = read_answers(attempt, questions, raw)
+    if errors:
+        return None
+    missing = unanswered_numbers(attempt, answers)
+    if not missing:
+        return None
+    _store_answers(attempt, answers, errors, now)
+    if attempt.submitted_at is not None:
+        return Outcome(ALREADY)
+    return Outcome(UNANSWERED, unanswered=missing)
+
+
 def expire_if_due(attempt, now, grace):
     """Grade an attempt whose deadline (and grace period) passed without a submission, as it
     stood at the deadline. No background job: called when the learner comes back. True when
@@ -483,13 +516,14 @@ def _claim(attempt, submitted_at):
 def _close(attempt, questions, answers, submitted_at, late):
     if not _claim(attempt, submitted_at):
         return Outcome(ALREADY)
-    grade_attempt(attempt, questions, answers, late, submitted_at)
-    return Outcome(LATE if late else SUBMITTED)
+    completed = grade_attempt(attempt, questions, answers, late, submitted_at)
+    return Outcome(LATE if late else SUBMITTED, completed=completed)
 
 
 def grade_attempt(attempt, questions, answers, late, now):
     """Write one AttemptAnswer per question and the attempt's score, then refresh the
-    learner's progress and completion in the same transaction."""
+    learner's progress and completion in the same transaction. True when this completed the
+    course."""
     quiz = attempt.quiz
     rows = []
     total = maximum = Decimal("0.00")
@@ -521,9 +555,11 @@ def grade_attempt(attempt, questions, answers, late, now):
     attempt.late = late
     db.session.flush()
     enrollment = enrollment_for(attempt.user_id, attempt.course_id)
-    if enrollment is not None:
-        enrollment.last_activity_at = max(now, enrollment.last_activity_at or now)
-        evaluate(enrollment)
+    if enrollment is None:
+        return False
+    enrollment.last_activity_at = max(now, enrollment.last_activity_at or now)
+    was_complete = enrollment.completed_at is not None
+    return evaluate(enrollment) is not None and not was_complete
 
 
 # Results -----------------------------------------------------------------------------------------

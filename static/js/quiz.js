@@ -1,9 +1,14 @@
-// Quiz answer sheet: a countdown to the server's deadline and autosave. Optional: without this
-// file the sheet works with its Save and Submit buttons, and the server enforces the deadline.
+// Quiz answer sheet: the check before submitting, a countdown to the server's deadline and
+// autosave. Optional: without this file the sheet works with its Save and Submit buttons, the
+// server asks about questions left blank, and it enforces the deadline.
 "use strict";
 document.addEventListener("DOMContentLoaded", function () {
   var form = document.getElementById("quiz-sheet");
-  if (!form || !window.fetch || !window.FormData) {
+  if (!form) {
+    return;
+  }
+  setUpSubmitCheck(form);
+  if (!window.fetch || !window.FormData) {
     return;
   }
   var status = document.getElementById("autosave-status");
@@ -105,3 +110,71 @@ document.addEventListener("DOMContentLoaded", function () {
   var interval = window.setInterval(tick, 1000);
   tick();
 });
+
+// Before submitting: name the questions left blank, with links to them, in the page (the
+// server does the same when this file is not there); a plain confirmation otherwise.
+function setUpSubmitCheck(form) {
+  var button = document.getElementById("submit-answers");
+  var panel = document.getElementById("submit-check");
+  if (!button || !panel) {
+    return;
+  }
+  function blankQuestions() {
+    var numbers = [];
+    form.querySelectorAll(".question[id^='question-']").forEach(function (card) {
+      var answered = false;
+      card.querySelectorAll("input[name^='q-']").forEach(function (input) {
+        if (input.type === "radio" || input.type === "checkbox") {
+          answered = answered || input.checked;
+        } else {
+          answered = answered || input.value.trim() !== "";
+        }
+      });
+      card.classList.toggle("is-unanswered", !answered);
+      if (!answered) {
+        numbers.push(card.id.replace("question-", ""));
+      }
+    });
+    return numbers;
+  }
+  function show(numbers) {
+    panel.querySelector("h2").textContent = panel
+      .getAttribute("data-title")
+      .replace("{count}", numbers.length);
+    var list = panel.querySelector(".unanswered-list");
+    list.textContent = "";
+    numbers.forEach(function (n) {
+      var link = document.createElement("a");
+      link.href = "#question-" + n;
+      link.textContent = panel.getAttribute("data-question-label").replace("{n}", n);
+      var item = document.createElement("li");
+      item.appendChild(link);
+      list.appendChild(item);
+    });
+    panel.querySelector(".back-to-questions").href = "#question-" + numbers[0];
+    panel.hidden = false;
+    panel.focus();
+  }
+  // A link to a question moves the keyboard there too, not only the view.
+  panel.addEventListener("click", function (event) {
+    var link = event.target.closest("a[href^='#question-']");
+    var target = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (target) {
+      event.preventDefault();
+      target.scrollIntoView({ block: "start" });
+      var field = target.querySelector("input");
+      (field || target).focus();
+    }
+  });
+  button.addEventListener("click", function (event) {
+    var numbers = blankQuestions();
+    if (numbers.length) {
+      event.preventDefault();
+      show(numbers);
+    } else if (!window.confirm(form.getAttribute("data-confirm-all"))) {
+      event.preventDefault();
+    } else {
+      panel.hidden = true;
+    }
+  });
+}
