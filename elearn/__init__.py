@@ -81,6 +81,10 @@ def create_app(test_config=None):
 
     app.register_blueprint(authoring_bp, url_prefix="/teach")
 
+    from .notifications.routes import bp as notifications_bp
+
+    app.register_blueprint(notifications_bp)
+
     from .cli import register_cli
     from .web import init_web
 

@@ -40,6 +40,7 @@ class DefaultConfig:
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
     LOGIN_LIMIT_PER_IP = "30 per 15 minutes"
     PASSWORD_RESET_MAX_AGE = 3600  # seconds a reset link stays valid
+    SETUP_LINK_MAX_AGE = 7 * 24 * 3600  # seconds a setup link sent by an administrator stays valid
     PASSWORD_MIN_LENGTH = 10
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a method name, not a password)
 
@@ -52,6 +53,9 @@ class DefaultConfig:
     MAIL_PASSWORD = ""
     MAIL_SENDER = "elearn <no-reply@localhost>"
     MAIL_TIMEOUT = 10
+    # Password setup links mailed per request of the admin's progress page (and per round of
+    # `flask users send-setup-links`): small enough that one request stays short.
+    SETUP_LINKS_PER_ROUND = 10
 
     # Uploads (CSV imports, course packages).
     MAX_CONTENT_LENGTH = 50 * 1024 * 1024
@@ -60,6 +64,9 @@ class DefaultConfig:
     CONTENT_MAX_FILE_BYTES = 20 * 1024 * 1024
     CONTENT_MAX_TOTAL_BYTES = 200 * 1024 * 1024
     CONTENT_MAX_FILES = 2000
+    # Package images wider than this (px) are shown in lessons as a scaled-down copy; the
+    # original stays downloadable. For learners on slow links and phones.
+    CONTENT_IMAGE_MAX_WIDTH = 1280
     USERS_IMPORT_MAX_ROWS = 20000  # rows per CSV file of people (flask users import, /admin)
 
     PER_PAGE = 25
@@ -67,6 +74,9 @@ class DefaultConfig:
     # Supervision: reminders of assigned courses go out this many days before the due date
     # (and every day once overdue, at most once a day per course); `flask reminders send`.
     REMINDER_DAYS_BEFORE = 3
+    # In-app notifications that were read are deleted by `flask reminders send` after this many
+    # days (unread ones are kept).
+    NOTIFICATION_RETENTION_DAYS = 180
     # SIASN course records (export of completions): the agency's instansiId in SIASN, and the
     # jenisKursusSertipikat written on every row (use the value your SIASN reference expects).
     SIASN_INSTANSI_ID = ""

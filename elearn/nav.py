@@ -14,6 +14,7 @@ NAV = [
     ("users", "admin.users", _l("Users"), {"admin"}),
     ("units", "admin.units", _l("Units"), {"admin"}),
     ("audit", "admin.audit_log", _l("Audit log"), {"admin"}),
+    ("certificates_admin", "certificates.admin_list", _l("Manage certificates"), {"admin"}),
 ]
 
 

@@ -21,6 +21,10 @@ ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "elearn/translations/id/LC_MESSAGES/messages.po"
 
 
+def _write_po(fh, catalog):
+    write_po(fh, catalog, width=100)
+
+
 def main(paths):
     with open(ROOT / "elearn/translations/.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -34,16 +38,25 @@ def main(paths):
                 if not message.id:
                     continue
                 existing = catalog.get(message.id, message.context)
+                if existing is not None and existing.pluralizable != message.pluralizable:
+                    sys.exit(
+                        f"{path}: {message.id!r} is in the catalog "
+                        f"{'with' if existing.pluralizable else 'without'} plural forms; "
+                        "use another msgid. Nothing was changed."
+                    )
                 if existing is None:
                     catalog.add(message.id, message.string, context=message.context)
                     added += 1
                 else:
                     existing.string = message.string
                     existing.flags.discard("fuzzy")
-        with open(CATALOG, "wb") as fh:
-            write_po(fh, catalog, width=100)
-        with open(CATALOG.with_suffix(".mo"), "wb") as fh:
-            write_mo(fh, catalog)
+        # Write both files beside the catalog first, then move them into place: a failure
+        # half-way leaves the catalog as it was.
+        for target, writer in ((CATALOG, _write_po), (CATALOG.with_suffix(".mo"), write_mo)):
+            partial = target.with_name(target.name + ".partial")
+            with open(partial, "wb") as fh:
+                writer(fh, catalog)
+            partial.replace(target)
     print(f"{added} new message(s); {CATALOG.relative_to(ROOT)} compiled")
 
 

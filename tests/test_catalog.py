@@ -151,7 +151,7 @@ def test_course_page_shows_what_the_course_is(client, make_user, login_as, cours
     assert "6 JP" in html and "1 JP = 45 menit" in html
     assert "Tim Uji" in html and "Menengah" in html
     assert "Pelayanan Publik" in html and "target tingkat 3" in html
-    assert "Modul modul" in html and "Pelajaran pelajaran-1" in html and "6 mnt" in html
+    assert "Modul modul" in html and "Pelajaran pelajaran-1" in html and "6 menit" in html
     assert 'action="/courses/pelayanan-prima/enrol"' in html
     # Not enrolled: the outline does not link to lessons.
     assert "/learn/pelayanan-prima/" not in html

@@ -291,7 +291,7 @@ def test_pdf_carries_the_certificate_and_a_qr_code_of_its_verification_url(
     assert "Ni Luh Putu Ayu Wulandari, S.Kom." in content
     assert NIP in flat  # printed in groups: 19860926 201505 2 001
     assert "Etika dan Integritas ASN" in content
-    assert "6 JP (@45 menit)" in content
+    assert "6 JP (1 JP = 45 menit)" in content
     assert cert.number in content
     assert "SERTIFIKAT" in content and "nilai akhir 87,5" in content
 

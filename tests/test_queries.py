@@ -12,13 +12,14 @@ from elearn.extensions import db
 from elearn.models import Attempt, Course, Quiz
 from elearn.timeutil import utcnow
 
-# Every signed-in request loads the user and their roles (Flask-Login): 2 queries.
-LESSON_FIRST_VISIT = 10  # + course/enrolment, progress, outline (3), body, 2 writes
-LESSON_AGAIN = 4  # + course/enrolment, progress: the outline and body are kept per process
-MY_LEARNING_COLD = 10  # + enrolments, completions, outline (3), progress, due dates, JP sum
-MY_LEARNING_WARM = 7
-COURSE_PAGE = 6  # + course/enrolment, competencies, progress, completion (outline kept)
-CATALOG = 8  # + filter choices (2), count, page, competencies, learner's states
+# Every signed-in request loads the user and their roles (Flask-Login): 2 queries; every page
+# with the header counts the unread notifications for its bell: 1 more.
+LESSON_FIRST_VISIT = 11  # + course/enrolment, progress, outline (3), body, 2 writes
+LESSON_AGAIN = 5  # + course/enrolment, progress: the outline and body are kept per process
+MY_LEARNING_COLD = 11  # + enrolments, completions, outline (3), progress, due dates, JP sum
+MY_LEARNING_WARM = 8
+COURSE_PAGE = 7  # + course/enrolment, competencies, progress, completion (outline kept)
+CATALOG = 9  # + filter choices (2), count, page, competencies, learner's states
 
 
 @contextmanager

@@ -6,6 +6,7 @@ import socket
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+from babel.dates import format_date
 from test_supervision_helpers import assign, build_agency, complete
 
 from elearn.extensions import db
@@ -65,7 +66,8 @@ def test_learners_get_one_reminder_a_day_and_supervisors_one_digest_a_week(
         by_to.setdefault(message["To"], []).append(message)
     agus, dewi = by_to[agency.agus.email][0], by_to[agency.dewi.email][0]
     assert "Etika ASN" in body(agus)
-    assert (monday + timedelta(days=2)).strftime("%d-%m-%Y") in body(agus)
+    due = monday + timedelta(days=2)
+    assert format_date(due, "d MMM y", locale="id") in body(agus)  # "4 Mar 2026", not 04-03-26
     assert "Kearsipan" in body(dewi) and "terlambat" in dewi["Subject"].lower()
     assert agency.budi.email not in by_to or all(
         "Etika" not in body(m) for m in by_to[agency.budi.email]

@@ -290,10 +290,11 @@ def test_protocol_relative_images_are_external(tmp_path):
     from elearn.content.render import render_markdown
 
     html = render_markdown("![x](//evil.example/y.png)")
-    assert 'src="https://evil.example/y.png"' in html
+    # Never loaded from the other site: shown as a link to it (tests/test_content_links.py).
+    assert 'href="https://evil.example/y.png"' in html and "<img" not in html
     path = write_course(tmp_path, "luar", body="![x](//evil.example/y.png)")
-    _package, problems = load_package(path)
-    assert any("evil.example" in str(p) for p in problems)
+    package, _problems = load_package(path)
+    assert any("evil.example" in str(p) and p.warning for p in package.warnings)
 
 
 def test_files_of_a_restricted_course_follow_its_access_rule(app, client, make_user, login_as):

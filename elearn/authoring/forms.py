@@ -145,8 +145,8 @@ def competencies_data(form):
 
 class NewCourseForm(FlaskForm):
     slug = StringField(
-        _l("Slug (address of the course)"),
-        validators=[InputRequired(message=REQUIRED), Length(max=100), _slug_check],
+        _l("Course address (optional)"),
+        validators=[Optional(), Length(max=100), _slug_check],
         filters=[lambda v: (v or "").strip()],
         render_kw={
             "maxlength": 100,
@@ -244,13 +244,13 @@ class CourseSettingsForm(EditForm):
 # Modules, lessons, quizzes -----------------------------------------------------------------------
 class ModuleForm(EditForm):
     title = _text(_l("Title"), 200)
-    slug = _slug(_l("Slug"))
+    slug = _slug(_l("Short address"))
     summary = TextAreaField(_l("Summary"), render_kw={"rows": 3})
 
 
 class LessonForm(EditForm):
     title = _text(_l("Title"), 200)
-    slug = _slug(_l("Slug"))
+    slug = _slug(_l("Short address"))
     duration = _int(_l("Study time (minutes)"), 1, 24 * 60, default=10)
     required = BooleanField(_l("Required for completion"), default=True)
     body = TextAreaField(_l("Text (Markdown)"), render_kw={"rows": 18, "spellcheck": "true"})
@@ -267,7 +267,7 @@ class LessonForm(EditForm):
 
 class QuizForm(EditForm):
     title = _text(_l("Title"), 200)
-    slug = _slug(_l("Slug"))
+    slug = _slug(_l("Short address"))
     pass_mark = _int(_l("Pass mark (percent)"), 0, 100, default=70)
     attempts = _int(_l("Attempts allowed (0 = unlimited)"), 0, 1000, default=0)
     time_limit = _int(_l("Time limit in minutes (0 = none)"), 0, 24 * 60, default=0)

@@ -6,9 +6,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..exports import csv_response
-from ..timeutil import local_time
+from ..i18n import moment_formatter
 from . import bp, results
 from .access import course_view, page
+from .forms import QUESTION_TYPE_LABELS
 
 
 # Results -----------------------------------------------------------------------------------------
@@ -112,7 +113,7 @@ def results_questions_csv(course):
                     quiz.title,
                     q.number,
                     q.key,
-                    q.type,
+                    str(QUESTION_TYPE_LABELS.get(q.type, q.type)),
                     q.text,
                     q.points,
                     q.answers,
@@ -125,7 +126,8 @@ def results_questions_csv(course):
                     choices,
                 ]
             )
-    return csv_response(f"{course.slug}-soal", header, rows)
+    # The file's name in the interface's language too ("-soal", "-questions").
+    return csv_response(f"{course.slug}-{_('questions')}", header, rows)
 
 
 @bp.get("/<slug>/results/learners.csv")
@@ -145,6 +147,8 @@ def results_learners_csv(course):
         _("Best final exam score"),
         _("Gain"),
     ]
+    # As on the pages: "2 Des 2026, 13.00 WITA", four-digit year and the clock named.
+    when = moment_formatter()
     rows = []
     for row in results.learner_rows(course):
         (nip, name, unit, enrolled, progress, last, completed, done, attempts, pre, final) = row
@@ -153,10 +157,10 @@ def results_learners_csv(course):
                 nip or "",
                 name,
                 unit or "",
-                _iso(enrolled),
+                when(enrolled),
                 progress,
-                _iso(last),
-                _iso(completed),
+                when(last),
+                when(completed),
                 done or 0,
                 attempts or 0,
                 _number(pre),
@@ -164,9 +168,4 @@ def results_learners_csv(course):
                 _number(results.gain(pre, final)),
             ]
         )
-    return csv_response(f"{course.slug}-peserta", header, rows)
-
-
-def _iso(value):
-    # Sortable, with the zone (WIB/WITA/WIT) so that nobody guesses which clock it is.
-    return local_time(value).strftime("%Y-%m-%d %H:%M %Z") if value else ""
+    return csv_response(f"{course.slug}-{_('learners')}", header, rows)

@@ -87,6 +87,8 @@ def _check_course(data):
 def create_course(actor, data):
     """A new course (its slug reserved), owned by `actor`, with a draft holding course.yml."""
     errors = _check_course(data)
+    if not data.get("slug") and data.get("title"):
+        data["slug"] = _free_slug(data["title"])
     slug = data["slug"]
     if not fmt.valid_slug(slug):
         errors["slug"] = [
@@ -105,6 +107,13 @@ def create_course(actor, data):
     drafts.start_draft(course, actor, files={"course.yml": text.encode("utf-8")})
     audit(actor, "course.create", course, slug=slug)
     return course
+
+
+def _free_slug(title):
+    """A course address made from the title, unique among the courses (etika-asn-2 when taken)."""
+    base = fmt.make_slug(title)
+    taken = set(db.session.scalars(select(Course.slug).where(Course.slug.startswith(base))))
+    return fmt.make_slug(title, taken=taken)
 
 
 def delete_unpublished(course, actor):

@@ -12,6 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import segno
+from babel.dates import format_date, format_datetime
 from fontTools import subset
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
@@ -33,11 +34,6 @@ UNICODES = [
     *range(0x20A0, 0x20C1),
     *range(0x2100, 0x2150),
 ]
-
-MONTHS = [
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
-]  # fmt: skip
 
 NAVY = (8, 62, 120)
 BRAND = (11, 92, 173)
@@ -81,7 +77,19 @@ def _add_fonts(pdf):
 
 # Formatting --------------------------------------------------------------------------------------
 def indonesian_date(value):
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    """2 Desember 2026 (Babel's Indonesian month names)."""
+    return format_date(value, "d MMMM y", locale="id")
+
+
+def indonesian_datetime(value):
+    """2 Desember 2026, 13.00 WITA: `value` (aware) on its own clock, the zone named as on every
+    page (WIB, WITA or WIT), so that nobody guesses which clock the time is on."""
+    return format_datetime(value, "d MMMM y, HH.mm z", tzinfo=value.tzinfo, locale="id")
+
+
+def jp_text(jp, jp_minutes):
+    """6 JP (1 JP = 45 menit): the length of one JP said plainly (it differs between agencies)."""
+    return f"{jp} JP (1 JP = {jp_minutes} menit)"
 
 
 def format_nip(nip):
@@ -232,7 +240,7 @@ def render_pdf(cert, verify_url, logo=None, timezone="Asia/Jakarta"):
     y += 8 if cert.nip else 3
 
     y += 1
-    _centered(pdf, y, "telah menyelesaikan pelatihan (e-learning)", 12, "", GREY)
+    _centered(pdf, y, "telah menyelesaikan pelatihan daring", 12, "", GREY)
     y += 7.5
     pdf.set_font(FAMILY, "B", title_size)
     pdf.set_text_color(*BRAND)
@@ -241,7 +249,7 @@ def render_pdf(cert, verify_url, logo=None, timezone="Asia/Jakarta"):
     y = pdf.get_y() + 3
 
     details = [
-        f"{cert.jp} JP (@{cert.jp_minutes} menit)",
+        jp_text(cert.jp, cert.jp_minutes),
         f"diselesaikan pada {indonesian_date(completed_on)}",
     ]
     if cert.final_score is not None:
@@ -290,7 +298,10 @@ def _signatory_block(pdf, cert, issued_at):
     pdf.set_text_color(*INK)
     pdf.set_font(FAMILY, "", 10)
     pdf.set_xy(x, y)
-    pdf.cell(w, 5, f"Diterbitkan pada {indonesian_date(issued_at.date())}", align="C")
+    issued = f"Diterbitkan pada {indonesian_datetime(issued_at)}"
+    _fit_size(pdf, issued, "", 10, 8, w)
+    pdf.cell(w, 5, issued, align="C")
+    pdf.set_font(FAMILY, "", 10)
     title = _text(cert.signatory_title)
     pdf.set_xy(x, y + 5.5)
     if pdf.get_string_width(title) <= w:

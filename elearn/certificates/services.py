@@ -15,6 +15,7 @@ from sqlalchemy import or_, select, update
 from ..dbutil import insert_if_absent
 from ..extensions import db
 from ..models import REISSUED, Certificate, audit
+from ..notifications.services import notify_certificate
 from ..timeutil import local_time, utcnow
 from ..urls import public_url
 from .pdf import render_pdf
@@ -118,7 +119,9 @@ def issue_certificate(completion, replaces=None):
             return existing
     else:  # pragma: no cover (five collisions in a row: the random source is broken)
         raise RuntimeError("could not draw an unused certificate number")
-    return live_certificate(completion.id)
+    issued = live_certificate(completion.id)
+    notify_certificate(issued)  # only the request that inserted it gets here
+    return issued
 
 
 # Look-ups ----------------------------------------------------------------------------------------

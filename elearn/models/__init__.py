@@ -16,6 +16,8 @@ from .course import (
     course_owners,
 )
 from .draft import CourseDraft, DraftFile
+from .invitation import InvitationStatus, SetupBatch, SetupBatchKind, SetupInvitation
+from .notification import Notification, NotificationKind
 from .org import Unit
 from .progress import (
     Attempt,
@@ -59,9 +61,12 @@ __all__ = [
     "EmployeeType",
     "Enrollment",
     "EnrollmentSource",
+    "InvitationStatus",
     "Lesson",
     "LessonProgress",
     "Module",
+    "Notification",
+    "NotificationKind",
     "Question",
     "QuestionType",
     "Quiz",
@@ -70,6 +75,9 @@ __all__ = [
     "ReminderLog",
     "Role",
     "Scoring",
+    "SetupBatch",
+    "SetupBatchKind",
+    "SetupInvitation",
     "ShowAnswers",
     "Unit",
     "User",

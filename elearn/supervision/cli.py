@@ -5,13 +5,22 @@ more than once a day sends nothing twice (see reminders.py).
 """
 
 import smtplib
+from functools import partial
 
 import click
 from flask import current_app
 
 from ..extensions import db
+from ..notifications.services import notify_due_items, notify_team_digest, purge_read
 from ..timeutil import utcnow
-from .reminders import learners_with_due_items, send_digest, send_learner_reminder, supervisors
+from .reminders import (
+    digest_for,
+    learners_with_due_items,
+    send_digest,
+    send_learner_reminder,
+    supervisors,
+    week_start,
+)
 from .services import today
 
 
@@ -29,7 +38,8 @@ def reminders():
 )
 @click.option("--no-digest", is_flag=True, help="Skip the supervisors' weekly digest.")
 def send(day, no_digest):
-    """Mail learners their assigned courses due soon or overdue, and supervisors their digest."""
+    """Mail learners their assigned courses due soon or overdue, and supervisors their digest;
+    the same events as in-app notifications."""
     now = utcnow()
     on_day = day.date() if day else today(now)
     counts = {"learners": 0, "items": 0, "digests": 0, "failed": 0}
@@ -45,19 +55,33 @@ def send(day, no_digest):
         db.session.commit()
         return result
 
-    for learner in learners_with_due_items(on_day):
+    # In-app notifications first, committed on their own: a mail server that is down does not
+    # keep them from the bell. Their unique keys make a second run add nothing.
+    learners = learners_with_due_items(on_day)
+    notified = sum(notify_due_items(learner, on_day, now) for learner in learners)
+    digests = []
+    if not no_digest:
+        for supervisor in supervisors():
+            digest = digest_for(supervisor, on_day)
+            if not digest.empty:
+                notified += notify_team_digest(supervisor, digest, week_start(on_day), now)
+                digests.append((supervisor, digest))
+    purged = purge_read(now)
+    db.session.commit()
+
+    for learner in learners:
         sent = attempt(send_learner_reminder, learner)
         if sent:
             counts["learners"] += 1
             counts["items"] += sent
-    if not no_digest:
-        for supervisor in supervisors():
-            if attempt(send_digest, supervisor):
-                counts["digests"] += 1
+    for supervisor, digest in digests:
+        if attempt(partial(send_digest, digest=digest), supervisor):
+            counts["digests"] += 1
     click.echo(
         f"{on_day.isoformat()}: reminders sent to {counts['learners']} learners "
         f"({counts['items']} courses), {counts['digests']} weekly digests, "
         f"{counts['failed']} failed"
     )
+    click.echo(f"in-app notifications: {notified} new, {purged} old read ones deleted")
     if counts["failed"]:
         raise click.exceptions.Exit(1)

@@ -7,7 +7,8 @@ that fails is rolled back with its log rows and tried again at the next run.
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import force_locale
@@ -17,6 +18,7 @@ from werkzeug.routing import BuildError
 
 from ..dbutil import insert_if_absent
 from ..extensions import db
+from ..i18n import local_datetime
 from ..mail import send_mail
 from ..models import (
     Assignment,
@@ -122,6 +124,14 @@ def _locale(user_locale):
     return user_locale if user_locale in cfg["LANGUAGES"] else cfg["BABEL_DEFAULT_LOCALE"]
 
 
+def _deadline(due_date):
+    """The end of the due day on the instance's clock, named: '4 Mar 2026, 23.59 WITA'. A due
+    date is a day where the agency is; people elsewhere (or reading on a phone set to another
+    zone) see which clock it is on."""
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    return local_datetime(datetime.combine(due_date, time(23, 59), tzinfo=zone))
+
+
 def send_learner_reminder(learner, day, now=None):
     """Log and mail the learner's items not yet reminded today. Returns the number of items in
     the mail (0: everything was reminded already today, nothing sent)."""
@@ -134,9 +144,9 @@ def send_learner_reminder(learner, day, now=None):
         lines = []
         for item in fresh:
             if item.due_date < day:
-                when = _("overdue since %(date)s", date=item.due_date.strftime("%d-%m-%Y"))
+                when = _("overdue: it was due by %(when)s", when=_deadline(item.due_date))
             else:
-                when = _("due %(date)s", date=item.due_date.strftime("%d-%m-%Y"))
+                when = _("due by %(when)s", when=_deadline(item.due_date))
             link = _link("learn.resume", course_slug=item.slug)
             lines.append(f"- {item.title} ({when})" + (f"\n  {link}" if link else ""))
         overdue = sum(1 for i in fresh if i.due_date < day)
@@ -246,11 +256,11 @@ def digest_for(supervisor, day):
     )
 
 
-def send_digest(supervisor, day, now=None):
+def send_digest(supervisor, day, now=None, digest=None):
     """Mail the weekly digest once per ISO week. Returns True when a mail was sent (False:
-    already sent this week, or nothing to report)."""
+    already sent this week, or nothing to report). `digest`: one made already by digest_for."""
     now = now or utcnow()
-    digest = digest_for(supervisor, day)
+    digest = digest or digest_for(supervisor, day)
     if digest.empty:
         return False
     if not _log(supervisor.id, ReminderKind.DIGEST, 0, week_start(day), now):

@@ -27,6 +27,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 
 from ..extensions import db
+from ..i18n import date_formatter
 from ..models import Certificate, Completion, CourseVersion, Enrollment, Unit, User
 from ..timeutil import local_time
 from .services import STATUS_LABELS, TeamQuery, scope_condition
@@ -59,7 +60,12 @@ def _zone():
 
 
 def _siasn_date(value):
+    # SIASN's own field format (a machine reads it): dd-mm-yyyy, four-digit year.
     return value.strftime("%d-%m-%Y") if value is not None else ""
+
+
+# Days in cells people read are shown as on the pages, "2 Des 2026" in the interface's language
+# (date_formatter): an ISO date or 02/12/26 is read in different ways by different people.
 
 
 # The team ----------------------------------------------------------------------------------------
@@ -88,6 +94,7 @@ def team_rows(viewer, filters, on_day=None):
     q = TeamQuery(viewer, filters, on_day)
     yes, no = _("yes"), _("no")
     zone = _zone()
+    shown_day = date_formatter()
     result = db.session.execute(q.rows().execution_options(yield_per=_STREAM))
     for r in result:
         yield [
@@ -104,7 +111,7 @@ def team_rows(viewer, filters, on_day=None):
             int(r.in_progress),
             int(r.not_started),
             round(float(r.progress)) if r.progress is not None else "",
-            _day(r.last_activity_at, zone) or "",
+            shown_day(_day(r.last_activity_at, zone)),
             int(r.certificates),
         ]
 
@@ -178,6 +185,7 @@ def completion_rows(viewer, start, end, unit=None, course_id=None):
     stmt = completions_statement(viewer, start, end, unit, course_id)
     result = db.session.execute(stmt.execution_options(yield_per=_STREAM))
     zone = _zone()
+    shown_day = date_formatter()
     for r in result:
         yield [
             r.nip or "",
@@ -186,7 +194,7 @@ def completion_rows(viewer, start, end, unit=None, course_id=None):
             r.position or "",
             r.title,
             int(r.jp),
-            _day(r.completed_at, zone),
+            shown_day(_day(r.completed_at, zone)),
             float(r.final_score) if r.final_score is not None else "",
             r.certificate_number,
         ]

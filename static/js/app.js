@@ -1,15 +1,39 @@
 // Small progressive enhancements; every page works without this file.
 "use strict";
 document.addEventListener("DOMContentLoaded", function () {
-  var toggle = document.querySelector(".nav-toggle");
-  var nav = document.getElementById("site-nav");
-  if (toggle && nav) {
-    nav.classList.add("collapsible");
-    toggle.addEventListener("click", function () {
-      var open = nav.classList.toggle("open");
-      toggle.setAttribute("aria-expanded", open ? "true" : "false");
-    });
+  // Disclosures (<details>) that the stylesheet already shows on wide screens (the menu, the
+  // catalog filters): open them there too, for browsers without ::details-content, and close
+  // them when the window becomes narrow. A summary acting as a button reports its state.
+  var wide = window.matchMedia("(min-width: 48rem)");
+  var disclosures = document.querySelectorAll("details[data-open-wide]");
+  function fit() {
+    disclosures.forEach(function (details) { details.open = wide.matches; });
   }
+  disclosures.forEach(function (details) {
+    var summary = details.querySelector(":scope > summary");
+    function report() {
+      if (summary && summary.getAttribute("role") === "button") {
+        summary.setAttribute("aria-expanded", details.open ? "true" : "false");
+      }
+    }
+    details.addEventListener("toggle", report);
+    details.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && details.open && !wide.matches) {
+        details.open = false;
+        if (summary) { summary.focus(); }
+      }
+    });
+    report();
+  });
+  if (wide.matches) { fit(); }
+  if (wide.addEventListener) { wide.addEventListener("change", fit); }
+  // A lesson table stored before render.py wrapped tables scrolls by itself: let the
+  // keyboard reach it.
+  document.querySelectorAll(".prose table").forEach(function (table) {
+    if (!table.closest(".table-scroll") && table.scrollWidth > table.clientWidth) {
+      table.setAttribute("tabindex", "0");
+    }
+  });
   // Buttons that ask before a destructive action: <button data-confirm="...">.
   document.querySelectorAll("[data-confirm]").forEach(function (el) {
     el.addEventListener("click", function (event) {

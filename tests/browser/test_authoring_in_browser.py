@@ -18,8 +18,7 @@ def test_instructor_authors_and_publishes_a_course(live_server, page, instructor
     sign_in(page, live_server, instructor.email, PASSWORD)
     page.locator("#site-nav").get_by_role("link", name="Mengajar").click()
     page.get_by_role("link", name="Kursus baru").click()
-    page.get_by_label("Judul").fill("Etika Pelayanan")
-    page.get_by_label("Slug (alamat kursus)").fill("etika-pelayanan")
+    page.get_by_label("Judul").fill("Etika Pelayanan")  # the address is made from the title
     page.get_by_label("Ringkasan").fill("Sikap melayani masyarakat.")
     page.get_by_label("Kompetensi 1", exact=True).fill("Pelayanan Publik")
     page.get_by_label("Jenis kompetensi 1").select_option("manajerial")
@@ -103,7 +102,7 @@ def test_the_editor_works_without_javascript(live_server, browser, instructor):
         sign_in(page, live_server, instructor.email, PASSWORD)
         page.goto(f"{live_server}/teach/new")
         page.get_by_label("Judul").fill("Tanpa Skrip")
-        page.get_by_label("Slug (alamat kursus)").fill("tanpa-skrip")
+        page.get_by_label("Alamat kursus (opsional)").fill("tanpa-skrip")
         page.get_by_label("Ringkasan").fill("Uji tanpa JavaScript.")
         page.get_by_label("Kompetensi 1", exact=True).fill("Integritas")
         page.get_by_role("button", name="Buat kursus").click()
