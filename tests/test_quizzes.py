@@ -487,6 +487,10 @@ def test_autosave_answers_in_json(client, learner):
     response = save(client, attempt, answers(attempt), headers=headers)
     assert response.status_code == 200
     assert response.json["status"] == "saved" and response.json["errors"] == {}
+    # What the page says after an autosave: the time in the instance's zone, with the year.
+    assert re.fullmatch(
+        r"Tersimpan \d{1,2} \w{3} 20\d\d, \d\d\.\d\d WIB", response.json["saved_label"]
+    ), response.json["saved_label"]
     numeric = question(attempt, "anggaran")
     bad = answers(attempt, override={"anggaran": "??"})
     response = save(client, attempt, bad, headers=headers)

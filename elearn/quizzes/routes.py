@@ -22,6 +22,7 @@ from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 
 from ..extensions import db
+from ..i18n import local_datetime
 from ..learn.completion import enrollment_for
 from ..learn.services import next_step
 from ..models import QuizRole
@@ -234,6 +235,7 @@ def save(attempt_id):
         return jsonify(
             status="saved",
             saved_at=attempt.saved_at.isoformat(),
+            saved_label=_("Saved at %(time)s", time=local_datetime(attempt.saved_at)),
             remaining=svc.remaining_seconds(attempt, now),
             errors=_error_messages(outcome.errors),
         ), (422 if outcome.errors else 200)

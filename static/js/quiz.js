@@ -48,8 +48,8 @@ document.addEventListener("DOMContentLoaded", function () {
           closed = true;
           window.location.assign(data.url);
         } else if (data.status === "saved" && !Object.keys(data.errors || {}).length) {
-          var time = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-          say(form.getAttribute("data-saved-label") + " " + time);
+          // The server words it, in the instance's zone ("Tersimpan pukul 13.05 WITA").
+          say(data.saved_label || form.getAttribute("data-saved-label"));
         } else {
           // An answer in a wrong format: the Save and Submit buttons show which.
           say(form.getAttribute("data-invalid-label"));

@@ -110,6 +110,7 @@ def test_header_catalog_and_tables_at_both_widths(live_server, browser, demo):
     sign_out_stays_on_the_line_of_the_menu_at_1366(live_server, browser, "admin")
     sign_out_stays_on_the_line_of_the_menu_at_1366(live_server, browser, "agus")
     phone_catalog_shows_results_on_the_first_screen(live_server, browser)
+    phone_team_filters_fold_away(live_server, browser)
     laptop_catalog_shows_every_filter(live_server, browser)
     phone_tables_are_cards_with_their_column_names(live_server, browser)
     lesson_tables_scroll_in_a_focusable_region(live_server, browser)
@@ -159,6 +160,21 @@ def phone_catalog_shows_results_on_the_first_screen(live_server, browser):
         page.get_by_role("button", name="Cari").click()
         page.wait_for_load_state("load")
         assert page.locator(".course-card").count() >= 1
+    finally:
+        context.close()
+
+
+def phone_team_filters_fold_away(live_server, browser):
+    context, page = open_context(browser, PHONE)
+    try:
+        sign_in(page, live_server, f"hendra@{EMAIL_DOMAIN}", DEMO_PASSWORD)
+        page.goto(f"{live_server}/team?status=overdue")
+        unit = page.get_by_label("Unit kerja (termasuk sub-unit)")
+        assert unit.is_hidden() and page.get_by_label("Cari", exact=True).is_visible()
+        summary = page.locator("details.more-filters > summary")
+        assert "1 aktif" in summary.inner_text()
+        summary.click()
+        assert unit.is_visible()
     finally:
         context.close()
 
