@@ -4,6 +4,8 @@ Output is for Indonesian instructors, and problems use the `file:line: message` 
 editors recognise. Each package is imported in its own transaction: all of it, or nothing.
 """
 
+import io
+
 import click
 from flask import current_app
 from sqlalchemy import func, or_, select
@@ -18,8 +20,6 @@ from .zipsafe import zip_bytes
 
 def load_package_files(files):
     """Validate an in-memory package (path -> bytes), e.g. a conversion's draft."""
-    import io
-
     return load_package(io.BytesIO(zip_bytes(files)))
 
 

@@ -16,16 +16,16 @@ import posixpath
 import re
 import shutil
 import tempfile
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, urlsplit
 
 import yaml
 
-from .links import is_external
-from .package import BLOCKED_EXTENSIONS
+from .links import is_external, package_link_target
+from .package import BLOCKED_EXTENSIONS, _ext
 from .problems import Problem
+from .quizparse import slugify as _slugify
 from .zipsafe import Limits, is_junk, read_package_files
 
 MARKDOWN_EXTENSIONS = frozenset({"md", "markdown"})
@@ -100,11 +100,8 @@ class ConvertResult:
 
 # Shared helpers --------------------------------------------------------------------------------
 def slugify(text, max_len=60):
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    if len(slug) > max_len:
-        slug = slug[:max_len].rsplit("-", 1)[0] or slug[:max_len].strip("-")
-    return slug
+    """quizparse.slugify, with the shorter default that suits folder and file names."""
+    return _slugify(text, max_len=max_len)
 
 
 def _unique(base, taken):
@@ -114,10 +111,6 @@ def _unique(base, taken):
         n += 1
     taken.add(slug)
     return slug
-
-
-def _ext(path):
-    return posixpath.splitext(path)[1].lower().lstrip(".")
 
 
 def _stem(path):
@@ -609,17 +602,13 @@ class _FolderConverter:
             url = url.strip()
             if not url or url.startswith("#") or is_external(url) or urlsplit(url).scheme:
                 return url
-            parts = urlsplit(url)
-            path = unquote(parts.path)
-            if path.startswith("/"):
-                joined = posixpath.normpath(self.prefix + path.lstrip("/"))
-            else:
-                joined = posixpath.normpath(posixpath.join(base, path))
-            inside = joined.startswith(self.prefix.rstrip("/")) if self.prefix else True
-            if joined.startswith("..") or joined.startswith("/") or not inside:
+            # The package's own rule (`/` = its root, never above it), inside self.prefix.
+            inner, fragment = package_link_target(self.rel(base), url)
+            if inner is None and urlsplit(url).path:
                 self.problem(rel, P_IMAGE_OUTSIDE if is_image else P_LINK_OUTSIDE, url=url)
                 return None
-            fragment = f"#{parts.fragment}" if parts.fragment else ""
+            joined = posixpath.normpath(self.prefix + (inner or self.rel(base)))
+            fragment = f"#{fragment}" if fragment else ""
             lesson = self.lesson_paths.get(joined) or self.folder_lessons.get(joined.rstrip("/"))
             if lesson is not None and not is_image:
                 return _relative(lesson, target_dir) + fragment

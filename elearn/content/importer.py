@@ -11,7 +11,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..media.images import DEFAULT_MAX_WIDTH, RASTER_TYPES, BadImage, downscale, image_size
+from ..media.images import DEFAULT_MAX_WIDTH, RASTER_TYPES, downscale
 from ..models import (
     Asset,
     AssetBlob,
@@ -285,9 +285,8 @@ class _VersionBuilder:
             earlier = {sha: _Copy(display, w, h) for sha, display, w, h in rows}
         images = {}
         for path, spec in sorted(specs.items()):
-            try:
-                size = image_size(spec.data)
-            except BadImage:  # validated already; an image we cannot read is shown as it is
+            size = spec.dimensions  # read when the package was validated
+            if size is None:
                 continue
             image = _Image(size.width, size.height)
             if size.width > self.max_width:

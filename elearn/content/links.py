@@ -34,6 +34,7 @@ from markdown.treeprocessors import Treeprocessor
 from werkzeug.routing import BuildError
 
 from . import messages as M
+from .render import _normalized, is_external, is_package_url, is_root_path, media_url
 
 log = logging.getLogger(__name__)
 
@@ -69,33 +70,6 @@ TEXTS = {
 
 _IDS = re.compile(r"""<[a-z][a-z0-9]*\s[^>]*?\bid="([^"]+)\"""")
 _HEADING_IDS = re.compile(r"""<h[1-6]\s[^>]*?\bid="([^"]+)\"""")
-
-
-def _normalized(url):
-    return (url or "").strip().replace("\\", "/")
-
-
-def is_external(url):
-    """http(s)://… or //host/… (protocol-relative: another site all the same)."""
-    url = _normalized(url)
-    return url.startswith("//") or urlsplit(url).scheme.lower() in ("http", "https")
-
-
-def is_root_path(url):
-    """`/images/a.png`: a package path from the package root."""
-    url = _normalized(url)
-    return url.startswith("/") and not url.startswith("//")
-
-
-def is_package_url(url):
-    """A link into the package: relative (`a.md`, `../b.png`) or from its root (`/c.pdf`)."""
-    url = _normalized(url)
-    if not url or url.startswith("#"):
-        return False
-    if is_root_path(url):
-        return True
-    parts = urlsplit(url)
-    return not url.startswith("/") and not parts.scheme and not parts.netloc
 
 
 def package_link_target(base_dir, url):
@@ -174,7 +148,7 @@ class AppUrls:
         return self._build(self.QUIZ, key)
 
     def file(self, path):
-        return f"{self.prefix}/media/{self.slug}/v{self.number}/{quote(path, safe='/')}"
+        return media_url(self.slug, self.number, path, self.prefix)
 
     def original(self, path):
         return f"{self.file(path)}?{ORIGINAL_QUERY}"

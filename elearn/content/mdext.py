@@ -22,7 +22,7 @@ import xml.etree.ElementTree as etree
 from markdown import util
 from markdown.blockprocessors import BlockQuoteProcessor
 from markdown.extensions import Extension
-from markdown.inlinepatterns import InlineProcessor
+from markdown.inlinepatterns import HtmlInlineProcessor, InlineProcessor
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
@@ -605,12 +605,19 @@ class _AutomailProcessor(InlineProcessor):
         return el, m.start(0), m.end(0)
 
 
-class _RawHtmlProcessor(InlineProcessor):
-    """Only real tags are raw HTML; `<` before anything else stays text."""
+class _RawHtmlProcessor(HtmlInlineProcessor):
+    """Only real tags are raw HTML; `<` before anything else stays text.
 
-    def handleMatch(self, m, data):
-        raw = self.unescape(m.group(1))
-        return self.md.htmlStash.store(raw), m.start(0), m.end(0)
+    Raw HTML is kept as written: a backslash in it escapes nothing (CommonMark), so the
+    escapes Python-Markdown already took out (`\\\\`, `\\*`) go back with their backslash; left
+    alone they would reach the page as control characters."""
+
+    def backslash_unescape(self, text):
+        try:
+            escaped = self.md.treeprocessors["unescape"].RE
+        except KeyError:  # pragma: no cover
+            return text
+        return escaped.sub(lambda m: "\\" + chr(int(m.group(1))), text)
 
     def unescape(self, text):
         try:
@@ -651,6 +658,41 @@ class CommonMarkExtension(Extension):
         md.inlinePatterns.register(_AutomailProcessor(_AUTOMAIL, md), "automail", 184)
         md.inlinePatterns.register(_RawHtmlProcessor(_RAW_HTML, md), "html", 90)
         md.postprocessors.register(_StashedBlocks(md), "commonmark_stashed_blocks", 35)
+        if "magic-link" in md.inlinePatterns:
+            _keep_balanced_closers(md.inlinePatterns["magic-link"])
+
+
+_CLOSERS = {")": "(", "]": "["}
+_BEFORE = frozenset("*_~^[('\"\x03")
+
+
+def _keep_balanced_closers(pattern):
+    """GFM extended autolinks, as pymdown-extensions 13 reads them (it needs Python 3.11.5, newer
+    than Debian 12's; version 12 is pinned): a bare URL starts only after a space, the start of
+    the text or one of `*_~([\'"`, and keeps a closing ")" or "]" that an opening one inside it
+    matches ("…/wiki/Markup_(business)")."""
+    handle = pattern.handleMatch
+
+    def handle_match(m, data):
+        if m.start(0) > 0 and not (
+            data[m.start(0) - 1].isspace() or data[m.start(0) - 1] in _BEFORE
+        ):
+            return None, None, None
+        el, start, end = handle(m, data)
+        if el is None:
+            return el, start, end
+        link = el.get("href", "")
+        while end < len(data) and data[end] in _CLOSERS:
+            closer = data[end]
+            if link.count(_CLOSERS[closer]) <= link.count(closer):
+                break
+            link += closer
+            el.text = util.AtomicString(el.text + closer)
+            end += 1
+        el.set("href", link)
+        return el, start, end
+
+    pattern.handleMatch = handle_match
 
 
 def makeExtension(**kwargs):

@@ -145,6 +145,7 @@ class _Loader:
         self.files = {}  # as stored: normalized text or asset bytes
         self.texts = {}
         self.problems = []
+        self.image_sizes = {}  # raster image path -> media.images.Size (the importer uses it)
 
     def problem(self, file, line, message, warning=False, **fields):
         self.problems.append(Problem(file, line, message.format(**fields), warning))
@@ -478,7 +479,7 @@ class _Loader:
         elif content_type in RASTER_TYPES:
             # Read now (the header only), so that import can always size and scale it.
             try:
-                size = image_size(data)
+                size = self.image_sizes[path] = image_size(data)
             except BadImage:
                 self.problem(path, None, M.IMAGE_UNREADABLE)
             else:
@@ -494,6 +495,7 @@ class _Loader:
             data=data,
             content_type=content_type_for(path),
             sha256=hashlib.sha256(data).hexdigest(),
+            dimensions=self.image_sizes.get(path),
         )
 
     # Links -------------------------------------------------------------------------------------

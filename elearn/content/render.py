@@ -132,19 +132,31 @@ def _markdown():
     return md.reset()
 
 
-def is_relative_url(url):
-    """A link into the package: no scheme, no host, not site-absolute, not a fragment."""
-    url = url.strip()
-    if not url or url.startswith(("#", "/", "\\")):
-        return False
-    parts = urlsplit(url)
-    return not parts.scheme and not parts.netloc
+def _normalized(url):
+    return (url or "").strip().replace("\\", "/")
 
 
-def _is_root(url):
-    """`/a.png`: from the package root (not `//host`, another site)."""
-    url = url.replace("\\", "/")
+def is_external(url):
+    """http(s)://… or //host/… (protocol-relative: another site all the same)."""
+    url = _normalized(url)
+    return url.startswith("//") or urlsplit(url).scheme.lower() in ("http", "https")
+
+
+def is_root_path(url):
+    """`/images/a.png`: a package path from the package root (not `//host`, another site)."""
+    url = _normalized(url)
     return url.startswith("/") and not url.startswith("//")
+
+
+def is_package_url(url):
+    """A link into the package: relative (`a.md`, `../b.png`) or from its root (`/c.pdf`)."""
+    url = _normalized(url)
+    if not url or url.startswith("#"):
+        return False
+    if is_root_path(url):
+        return True
+    parts = urlsplit(url)
+    return not url.startswith("/") and not parts.scheme and not parts.netloc
 
 
 def media_url(course_slug, version_number, path, prefix=""):
@@ -182,10 +194,10 @@ class _ContentFilter(Filter):
                 value = self._url(value)
                 if value is None:
                     continue
-                if value.strip().replace("\\", "/").startswith("//"):
+                if _normalized(value).startswith("//"):
                     # `//host/x` is another site (protocol-relative): say so, so that every
                     # check that looks for external links and images sees it as one.
-                    value = "https:" + value.strip().replace("\\", "/")
+                    value = "https:" + _normalized(value)
             out[(ns, name)] = value
         if tag == "a" and (None, "href") in out:
             out[(None, "rel")] = "noopener noreferrer"
@@ -201,7 +213,7 @@ class _ContentFilter(Filter):
         if stripped.startswith("#"):
             fragment = stripped[1:]
             return "#" + self._prefixed(fragment) if fragment else "#"
-        if self.resolve_link is not None and (is_relative_url(stripped) or _is_root(stripped)):
+        if self.resolve_link is not None and is_package_url(stripped):
             return self.resolve_link(stripped)
         return url
 

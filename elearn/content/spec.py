@@ -115,6 +115,7 @@ class AssetSpec:
     data: bytes
     content_type: str
     sha256: str
+    dimensions: object = None  # media.images.Size of a raster image, read at validation
 
     @property
     def size(self):
