@@ -1,9 +1,9 @@
 """What each kind of notification says, put together when it is shown (in the reader's language).
 
-A kind owns its sentence and its short label; adding a kind touches this registry and the place
-that raises it. Parameters come from JSON written when the event happened: any of them may be
-missing in an old row, and user-provided text in them (course titles, names) is plain text that
-the templates escape like any other.
+A kind is a row of data, its short label and its sentence; adding a kind touches this registry
+and the place that raises it. Parameters come from JSON written when the event happened: any
+of them may be missing in an old row, and user-provided text in them (course titles, names) is
+plain text that the templates escape like any other.
 """
 
 from dataclasses import dataclass
@@ -35,79 +35,59 @@ def _text(params, name):
     return "" if value is None else str(value)[:300]
 
 
-def _due_soon(p):
-    return _(
-        "The course “%(title)s” is due on %(date)s.",
-        title=_text(p, "title"),
-        date=_date(p.get("due")),
-    )
+def _int(params, name):
+    try:
+        return int(params.get(name) or 0)
+    except (TypeError, ValueError):
+        return 0
 
 
-def _overdue(p):
-    return _(
-        "The course “%(title)s” was due on %(date)s and is not completed yet.",
-        title=_text(p, "title"),
-        date=_date(p.get("due")),
-    )
-
-
-def _assigned(p):
-    if p.get("by"):
-        return _(
-            "%(name)s assigned you the course “%(title)s”, due %(date)s.",
-            name=_text(p, "by"),
-            title=_text(p, "title"),
-            date=_date(p.get("due")),
-        )
-    return _(
-        "You were assigned the course “%(title)s”, due %(date)s.",
-        title=_text(p, "title"),
-        date=_date(p.get("due")),
-    )
-
-
-def _certificate(p):
-    return _(
-        "Your certificate for “%(title)s” has been issued: %(number)s.",
-        title=_text(p, "title"),
-        number=_text(p, "number"),
-    )
-
-
-def _approval(p):
+def _values(p):
+    """Every placeholder of the sentences below, from a row's params (a kind uses some)."""
     what = APPROVAL_SUBJECTS.get(p.get("what"))
-    return _(
-        "%(name)s is waiting for your decision on a %(what)s: “%(title)s”.",
-        name=_text(p, "person"),
-        what=str(what) if what is not None else _("request"),
-        title=_text(p, "title"),
-    )
-
-
-def _digest(p):
-    return _(
-        "Weekly summary of your team: %(overdue)d with overdue courses, %(below)d below "
-        "%(target)d JP in %(year)d.",
-        overdue=int(p.get("overdue") or 0),
-        below=int(p.get("below") or 0),
-        target=int(p.get("target") or 0),
-        year=int(p.get("year") or 0),
-    )
+    return {
+        "title": _text(p, "title"),
+        "date": _date(p.get("due")),
+        # Who did it: the one who assigned a course, or the one awaiting a decision.
+        "name": _text(p, "by") or _text(p, "person"),
+        "number": _text(p, "number"),
+        "what": str(what) if what is not None else _("request"),
+        **{n: _int(p, n) for n in ("overdue", "below", "target", "year")},
+    }
 
 
 @dataclass(frozen=True)
 class Kind:
     label: object  # a short tag shown before the sentence
-    message: object  # params -> the sentence
+    sentence: object  # the sentence, with %(placeholder)s of _values
+    anonymous: object = None  # the sentence when the row names nobody ("by" empty)
 
 
 KINDS = {
-    K.DUE_SOON: Kind(_l("Due soon"), _due_soon),
-    K.OVERDUE: Kind(_l("Overdue"), _overdue),
-    K.ASSIGNED: Kind(_l("New assignment"), _assigned),
-    K.CERTIFICATE_ISSUED: Kind(_l("Certificate"), _certificate),
-    K.APPROVAL_NEEDED: Kind(_l("Awaiting your decision"), _approval),
-    K.TEAM_DIGEST: Kind(_l("Team summary"), _digest),
+    K.DUE_SOON: Kind(_l("Due soon"), _l("The course “%(title)s” is due on %(date)s.")),
+    K.OVERDUE: Kind(
+        _l("Overdue"),
+        _l("The course “%(title)s” was due on %(date)s and is not completed yet."),
+    ),
+    K.ASSIGNED: Kind(
+        _l("New assignment"),
+        _l("%(name)s assigned you the course “%(title)s”, due %(date)s."),
+        anonymous=_l("You were assigned the course “%(title)s”, due %(date)s."),
+    ),
+    K.CERTIFICATE_ISSUED: Kind(
+        _l("Certificate"), _l("Your certificate for “%(title)s” has been issued: %(number)s.")
+    ),
+    K.APPROVAL_NEEDED: Kind(
+        _l("Awaiting your decision"),
+        _l("%(name)s is waiting for your decision on a %(what)s: “%(title)s”."),
+    ),
+    K.TEAM_DIGEST: Kind(
+        _l("Team summary"),
+        _l(
+            "Weekly summary of your team: %(overdue)d with overdue courses, %(below)d below "
+            "%(target)d JP in %(year)d."
+        ),
+    ),
 }
 
 
@@ -121,4 +101,6 @@ def message(notification):
     kind = KINDS.get(notification.kind)
     if kind is None:
         return _("Notification")
-    return kind.message(notification.params or {})
+    params = notification.params or {}
+    sentence = kind.anonymous if kind.anonymous and not params.get("by") else kind.sentence
+    return str(sentence) % _values(params)

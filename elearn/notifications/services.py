@@ -12,6 +12,7 @@ from flask import current_app
 from sqlalchemy import delete, func, select, update
 from werkzeug.routing import BuildError
 
+from ..auth.services import is_safe_next
 from ..dbutil import insert_many_if_absent
 from ..extensions import db
 from ..models import Notification, Role, User, UserRole, supervised_units
@@ -32,14 +33,9 @@ def internal_path(endpoint, **values):
 
 def is_internal_path(link):
     """Only paths of this application are followed (never another site, even if a row was
-    written by mistake with one)."""
-    return (
-        isinstance(link, str)
-        and link.startswith("/")
-        and not link.startswith("//")
-        and "\\" not in link
-        and not any(c in link for c in "\r\n\t")
-    )
+    written by mistake with one): the sign-in's `next` rule, and no control characters (a
+    redirect's Location header)."""
+    return isinstance(link, str) and link.isprintable() and is_safe_next(link)
 
 
 def notify(user_ids, kind, params, link, dedupe_key, now=None):

@@ -39,7 +39,7 @@ from ..models import (
 from ..nip import clean_nip
 from ..notifications.services import notify_assigned
 from ..timeutil import utcnow
-from .services import is_admin, scope_condition, scope_units, today
+from .services import is_admin, scope_condition, today, unit_scope_condition
 
 _CHUNK = 500  # rows per multi-row INSERT: well under every database's parameter limit
 PICKER_PAGE_SIZE = 10  # results per page of the picker's search
@@ -76,18 +76,6 @@ class AssignResult:
     changed: bool = True  # False: everyone already had it as asked; nothing was written
 
 
-# Scope of the picker -----------------------------------------------------------------------------
-def unit_scope_condition(viewer):
-    """The SQL condition on Unit for the units a viewer may assign to: all for admins, the
-    supervised units and their sub-units for a supervisor (scope_units, as SQL)."""
-    if is_admin(viewer):
-        return True
-    paths = [u.path for u in viewer.supervised]
-    if not paths:
-        return false()
-    return or_(*[Unit.path.startswith(p) for p in paths])
-
-
 @dataclass(frozen=True)
 class PickerItem:
     id: int
@@ -107,7 +95,8 @@ def _terms(text):
     return [t for t in (text or "").strip().lower()[:MAX_TERM].split() if t][:5]
 
 
-def _page_of(rows, page, per_page):
+def _page_of(rows, per_page):
+    """The page's rows and whether there are more (a query of per_page + 1 rows)."""
     return rows[:per_page], len(rows) > per_page
 
 
@@ -143,7 +132,7 @@ def search_units(viewer, text, page=1, per_page=PICKER_PAGE_SIZE):
         .limit(per_page + 1)
         .offset((page - 1) * per_page)
     ).all()
-    rows, more = _page_of(rows, page, per_page)
+    rows, more = _page_of(rows, per_page)
     return PickerPage([_unit_item(*r) for r in rows], page, more, (text or "").strip())
 
 
@@ -188,7 +177,7 @@ def search_people(viewer, text, page=1, per_page=PICKER_PAGE_SIZE):
         .limit(per_page + 1)
         .offset((page - 1) * per_page)
     ).all()
-    rows, more = _page_of(rows, page, per_page)
+    rows, more = _page_of(rows, per_page)
     return PickerPage([_person_item(*r) for r in rows], page, more, (text or "").strip())
 
 
@@ -726,9 +715,8 @@ def visible_assignments(viewer):
     scope and of people in their scope."""
     if is_admin(viewer):
         return True
-    unit_ids = [u.id for u, _depth in scope_units(viewer)]
     return or_(
-        Assignment.unit_id.in_(unit_ids),
+        Assignment.unit_id.in_(select(Unit.id).where(unit_scope_condition(viewer))),
         Assignment.user_id.in_(select(User.id).where(scope_condition(viewer))),
     )
 

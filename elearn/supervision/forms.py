@@ -14,8 +14,9 @@ from wtforms import (
     SelectField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Optional, ValidationError
+from wtforms.validators import Optional
 
+from ..i18n import local_date
 from .services import JP_FILTERS, SORTS, STATUS_LABELS, STATUSES
 
 
@@ -100,8 +101,14 @@ class IdListField(Field):
             raise ValueError(_l("Choose from the list."))
 
 
+# Dates this product can have recorded: a date outside is a typing slip.
+FIRST_DATE = date(2000, 1, 1)
+LAST_DATE = date(2099, 12, 31)
+
+
 class DayField(DateField):
-    """A date input whose parse error is in the user's language."""
+    """A date input whose errors are in the user's language: one that does not parse, or one
+    outside FIRST_DATE..LAST_DATE (then `data` is None, as for one that does not parse)."""
 
     def process_formdata(self, valuelist):
         try:
@@ -109,13 +116,13 @@ class DayField(DateField):
         except ValueError:
             self.data = None
             raise ValueError(_l("Enter a date such as 31-12-2026.")) from None
-        if self.data is not None and not FIRST_REPORT_DATE <= self.data <= LAST_REPORT_DATE:
+        if self.data is not None and not FIRST_DATE <= self.data <= LAST_DATE:
             self.data = None
             raise ValueError(
                 _l(
                     "Choose a date between %(first)s and %(last)s.",
-                    first=FIRST_REPORT_DATE.strftime("%d-%m-%Y"),
-                    last=LAST_REPORT_DATE.strftime("%d-%m-%Y"),
+                    first=local_date(FIRST_DATE),
+                    last=local_date(LAST_DATE),
                 )
             )
 
@@ -160,11 +167,6 @@ class AssignForm(FlaskForm):
             name = "user_ids" if name == "people" else name
             getattr(self, name).errors.append(message)
 
-    def check(self):
-        """Run the fields' own checks (a GET form: validate() without CSRF). Returns True when
-        there are no errors."""
-        return self.validate()
-
     def selection(self):
         """The arguments of plan_assignment / create_assignments."""
         return {
@@ -204,25 +206,9 @@ class ConfirmForm(AssignForm):
         return self.due_policy.data == UPDATE_DUE
 
 
-# Reports cover what this product can have recorded: a date outside is a typing slip.
-FIRST_REPORT_DATE = date(2000, 1, 1)
-LAST_REPORT_DATE = date(2099, 12, 31)
-
-
-def _sane_date(_form, field):
-    if field.data is not None and not FIRST_REPORT_DATE <= field.data <= LAST_REPORT_DATE:
-        raise ValidationError(
-            _l(
-                "Choose a date between %(first)s and %(last)s.",
-                first=FIRST_REPORT_DATE.strftime("%d-%m-%Y"),
-                last=LAST_REPORT_DATE.strftime("%d-%m-%Y"),
-            )
-        )
-
-
 class ReportForm(_GetForm):
-    date_from = DateField(_l("From"), validators=[Optional(), _sane_date])
-    date_to = DateField(_l("To (inclusive)"), validators=[Optional(), _sane_date])
+    date_from = DayField(_l("From"), validators=[Optional()])
+    date_to = DayField(_l("To (inclusive)"), validators=[Optional()])
     unit = SelectField(_l("Unit (with sub-units)"), coerce=int, default=0)
     course = SelectField(_l("Course"), coerce=int, default=0)
     layout = SelectField(

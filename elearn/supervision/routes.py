@@ -248,7 +248,7 @@ def assign():
         return _confirm(viewer, courses)
     form = _new_assign_form(viewer, courses)
     if request.args.get("step") == "preview" and "sent" in request.args:
-        if form.check():
+        if form.validate():  # a GET form: its fields' checks, no CSRF
             try:
                 plan = plan_assignment(viewer, **form.selection())
             except InvalidAssignment as exc:
@@ -349,12 +349,12 @@ def _report_filters(viewer):
     units = scope_units(viewer)
     form = ReportForm(request.args, units, course_choices())
     this_year = today().year
-    # A date that does not parse is left as None by the field: the year's bound is used. A date
-    # outside the sane range is an error shown on the form (validated here, a GET form).
+    # A date that does not parse or is out of range is left as None by the field (the year's
+    # bound is used) and its error shown on the form (validated here, a GET form).
     form.date_from.validate(form)
     form.date_to.validate(form)
-    first = (not form.date_from.errors and form.date_from.data) or date(this_year, 1, 1)
-    last = (not form.date_to.errors and form.date_to.data) or date(this_year, 12, 31)
+    first = form.date_from.data or date(this_year, 1, 1)
+    last = form.date_to.data or date(this_year, 12, 31)
     if last < first:
         first, last = last, first
     unit_id = form.value("unit")

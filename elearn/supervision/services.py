@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, and_, case, func, literal, or_, select, union
+from sqlalchemy import Date, and_, case, false, func, literal, or_, select, true, union
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -80,16 +80,21 @@ def scope_condition(viewer):
     return viewer.scope_filter()
 
 
+def unit_scope_condition(viewer):
+    """The SQL condition on Unit for the units a viewer may filter and assign by: every unit
+    for an admin, the supervised units and their sub-units for a supervisor."""
+    if is_admin(viewer):
+        return true()
+    paths = [u.path for u in viewer.supervised]
+    return or_(*[Unit.path.startswith(p) for p in paths]) if paths else false()
+
+
 def scope_units(viewer):
-    """[(unit, depth)] a viewer may filter and assign by, in tree order: every unit for an
-    admin, the supervised units and their sub-units for a supervisor. One query."""
-    stmt = select(Unit)
-    if not is_admin(viewer):
-        paths = [u.path for u in viewer.supervised]
-        if not paths:
-            return []
-        stmt = stmt.where(or_(*[Unit.path.startswith(p) for p in paths]))
-    units = db.session.scalars(stmt).all()
+    """[(unit, depth)] of unit_scope_condition, in tree order. One query (none for a viewer
+    who supervises no unit)."""
+    if not is_admin(viewer) and not viewer.supervised:
+        return []
+    units = db.session.scalars(select(Unit).where(unit_scope_condition(viewer))).all()
     ids = {u.id for u in units}
     children = {}
     for u in units:
