@@ -1,19 +1,21 @@
 """Interface language and time zone: Bahasa Indonesia by default, English selectable."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_datetime as babel_format_datetime
 from babel.dates import format_timedelta as babel_format_timedelta
-from babel.dates import get_timezone, parse_pattern
+from babel.dates import parse_pattern
 from flask import current_app, has_request_context, request, session
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import get_locale
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from markupsafe import escape
 
 from .extensions import babel
-from .timeutil import local_time
+from .timeutil import as_utc
 
 
 def _escaped_html(self):
@@ -43,50 +45,71 @@ def select_timezone():
     return current_app.config["TIMEZONE"]
 
 
-def zone_abbreviation(value):
-    """WIB, WITA or WIT: the Indonesian name of the instance's zone, in every interface language."""
-    zone = get_timezone(current_app.config["TIMEZONE"])
-    return babel_format_datetime(value, "z", tzinfo=zone, locale="id")
+def _locale_name():
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
-def local_datetime(value):
-    """'2 Des 2026, 13.00 WITA': four-digit year, the instance's zone named (never '02/12/26')."""
-    time_part = "HH.mm" if str(get_locale() or "id").startswith("id") else "HH:mm"
-    zone = zone_abbreviation(value).replace("'", "")
-    return format_datetime(value, f"d MMM y, {time_part} '{zone}'")
-
-
-def local_date(value, fmt=None):
-    """'2 Des 2026' ('long' spells the month: '2 Desember 2026')."""
-    return format_date(value, "d MMMM y" if fmt == "long" else "d MMM y")
-
-
-def moment_formatter():
-    """local_datetime for many values (the rows of an export): the same text, with the locale,
-    the zone and the pattern looked up once instead of for every cell (about 10 times faster)."""
-    locale = Locale.parse(str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]))
+@lru_cache(maxsize=32)
+def _moment_format(locale_name, zone_name):
+    """The formatter behind local_datetime for one language and zone, built once per process:
+    the locale parsed and each pattern (one per UTC offset: the zone's name is part of it)
+    compiled once, instead of for every value shown (pages, exports)."""
+    locale = Locale.parse(locale_name)
+    zone = ZoneInfo(zone_name)
     time_part = "HH.mm" if locale.language == "id" else "HH:mm"
-    patterns = {}  # by UTC offset: the zone's name is part of the pattern
+    patterns = {}
 
     def fmt(value):
         if not value:
             return ""
-        local = local_time(value)
+        local = as_utc(value).astimezone(zone)
         offset = local.utcoffset()
         pattern = patterns.get(offset)
         if pattern is None:
-            name = zone_abbreviation(local).replace("'", "")
+            # WIB, WITA or WIT: the zone's Indonesian name, in every interface language.
+            name = babel_format_datetime(local, "z", tzinfo=zone, locale="id").replace("'", "")
             pattern = patterns[offset] = parse_pattern(f"d MMM y, {time_part} '{name}'")
         return pattern.apply(local, locale)
 
     return fmt
 
 
-def date_formatter():
-    """local_date for many values (the rows of an export), the pattern parsed once."""
-    locale = Locale.parse(str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]))
-    pattern = parse_pattern("d MMM y")
-    return lambda value: pattern.apply(value, locale) if value else ""
+@lru_cache(maxsize=32)
+def _date_format(locale_name, zone_name, long=False):
+    """The formatter behind local_date for one language and zone, built once per process."""
+    locale = Locale.parse(locale_name)
+    zone = ZoneInfo(zone_name)
+    pattern = parse_pattern("d MMMM y" if long else "d MMM y")
+
+    def fmt(value):
+        if not value:
+            return ""
+        if isinstance(value, datetime):  # a moment: its day on the instance's clock
+            value = as_utc(value).astimezone(zone).date()
+        return pattern.apply(value, locale)
+
+    return fmt
+
+
+def moment_formatter():
+    """local_datetime as a function of one value, for many values (the rows of an export)."""
+    return _moment_format(_locale_name(), current_app.config["TIMEZONE"])
+
+
+def date_formatter(fmt=None):
+    """local_date as a function of one value, for many values (the rows of an export)."""
+    return _date_format(_locale_name(), current_app.config["TIMEZONE"], fmt == "long")
+
+
+def local_datetime(value):
+    """'2 Des 2026, 13.00 WITA': four-digit year, the instance's zone named (never '02/12/26');
+    '' for no value. Naive values are taken as UTC (SQLite)."""
+    return moment_formatter()(value)
+
+
+def local_date(value, fmt=None):
+    """'2 Des 2026' ('long' spells the month: '2 Desember 2026'); '' for no value."""
+    return date_formatter(fmt)(value)
 
 
 _EXACT = 10**9  # a threshold no amount reaches: Babel then keeps the unit asked for
@@ -122,9 +145,9 @@ def init_i18n(app):
         default_translation_directories=str(app.root_path + "/translations"),
     )
     app.jinja_env.globals["LANGUAGES"] = app.config["LANGUAGES"]
-    # format_datetime shows the value in the instance's zone; naive values are taken as UTC.
-    app.jinja_env.filters["datetime"] = lambda v, fmt=None: local_datetime(v) if v else ""
-    app.jinja_env.filters["date"] = lambda v, fmt=None: local_date(v, fmt) if v else ""
+    # Dates in the instance's zone, with the year and the zone named; naive values are UTC.
+    app.jinja_env.filters["datetime"] = lambda v, fmt=None: local_datetime(v)
+    app.jinja_env.filters["date"] = local_date
     app.jinja_env.globals["duration"] = duration
 
     @app.context_processor

@@ -40,7 +40,6 @@ from .services import (
     user_list_query,
 )
 from .setup_links import (
-    SKIP_REASONS,
     batch_progress,
     batches_query,
     cancel_pending,
@@ -348,7 +347,6 @@ def setup_links_batch(batch_id):
         message=_progress_message(progress),
         problems=problem_invitations(batch),
         not_activated=still_not_activated(batch),
-        skip_reasons=SKIP_REASONS,
         per_round=current_app.config["SETUP_LINKS_PER_ROUND"],
         button=EmptyForm(),
     )
@@ -370,51 +368,54 @@ def setup_links_send(batch_id):
     return redirect(url_for(".setup_links_batch", batch_id=batch.id))
 
 
-def _batch_action(batch_id, action):
-    """Run `action(actor, batch)` for a button of the batch page; (batch, count)."""
+def _batch_action(batch_id, action, message):
+    """A button of the batch page: `action(actor, batch)` changes some people, `message(n)`
+    says how many. Pressed twice, the second time finds nobody left and says so."""
     batch = db.get_or_404(SetupBatch, batch_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     count = action(_me(), batch)
     db.session.commit()
-    return batch, count
-
-
-def _after_action(batch, message, count):
-    flash(message, "success" if count else "info")
+    flash(message(count), "success" if count else "info")
     return redirect(url_for(".setup_links_batch", batch_id=batch.id))
 
 
 @bp.post("/users/setup-links/<int:batch_id>/retry")
 @role_required("admin")
 def setup_links_retry(batch_id):
-    batch, n = _batch_action(batch_id, retry_failed)
-    message = ngettext(
-        "%(num)d person is waiting again for a link.",
-        "%(num)d people are waiting again for a link.",
-        n,
+    return _batch_action(
+        batch_id,
+        retry_failed,
+        lambda n: ngettext(
+            "%(num)d person is waiting again for a link.",
+            "%(num)d people are waiting again for a link.",
+            n,
+        ),
     )
-    return _after_action(batch, message, n)
 
 
 @bp.post("/users/setup-links/<int:batch_id>/resend")
 @role_required("admin")
 def setup_links_resend(batch_id):
-    batch, n = _batch_action(batch_id, resend_not_activated)
-    message = ngettext(
-        "%(num)d person who has not activated yet will receive a new link.",
-        "%(num)d people who have not activated yet will receive a new link.",
-        n,
+    return _batch_action(
+        batch_id,
+        resend_not_activated,
+        lambda n: ngettext(
+            "%(num)d person who has not activated yet will receive a new link.",
+            "%(num)d people who have not activated yet will receive a new link.",
+            n,
+        ),
     )
-    return _after_action(batch, message, n)
 
 
 @bp.post("/users/setup-links/<int:batch_id>/cancel")
 @role_required("admin")
 def setup_links_cancel(batch_id):
-    batch, n = _batch_action(batch_id, cancel_pending)
-    message = ngettext("%(num)d link will not be sent.", "%(num)d links will not be sent.", n)
-    return _after_action(batch, message, n)
+    return _batch_action(
+        batch_id,
+        cancel_pending,
+        lambda n: ngettext("%(num)d link will not be sent.", "%(num)d links will not be sent.", n),
+    )
 
 
 # Units ------------------------------------------------------------------------------------------

@@ -167,6 +167,11 @@ class UserData:
     active: bool = True
 
 
+def not_activated_condition():
+    """SQL condition: an account that may sign in but has no password yet ("belum aktif")."""
+    return db.and_(User.active.is_(True), User.password_hash.is_(None))
+
+
 def user_list_query(search="", unit=None, role="", active=None, not_activated=False):
     """People matching the filters, by name; unit includes its sub-units; `not_activated`: only
     accounts that may sign in but have no password yet.
@@ -196,7 +201,7 @@ def user_list_query(search="", unit=None, role="", active=None, not_activated=Fa
     if active is not None:
         stmt = stmt.where(User.active.is_(active))
     if not_activated:
-        stmt = stmt.where(User.active.is_(True), User.password_hash.is_(None))
+        stmt = stmt.where(not_activated_condition())
     return stmt
 
 

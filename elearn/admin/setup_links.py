@@ -32,9 +32,9 @@ from ..models import (
     User,
     audit,
 )
-from ..timeutil import as_utc, utcnow
+from ..timeutil import utcnow
 from ..urls import public_url
-from .services import Refused, password_setup_mail
+from .services import Refused, not_activated_condition, password_setup_mail
 
 log = logging.getLogger(__name__)
 
@@ -43,19 +43,12 @@ S = InvitationStatus
 # a few MAIL_TIMEOUTs); it is not sent again unless an admin asks.
 CLAIM_TIMEOUT = timedelta(minutes=10)
 MAX_LIMIT = 200
+_STATUSES = frozenset(S)
 _CHUNK = 500
 
+# Why a person was skipped (SetupInvitation.error): set their password or deactivated meanwhile.
 SKIP_ACTIVATED = "activated"
 SKIP_DEACTIVATED = "deactivated"
-SKIP_REASONS = {
-    SKIP_ACTIVATED: _l("Already activated: the password was set in the meantime."),
-    SKIP_DEACTIVATED: _l("The account was deactivated in the meantime."),
-}
-
-
-def not_activated():
-    """SQL condition: an account that may sign in but has no password yet ("belum aktif")."""
-    return and_(User.active.is_(True), User.password_hash.is_(None))
 
 
 def not_activated_counts():
@@ -64,7 +57,7 @@ def not_activated_counts():
         select(
             func.count(User.id),
             func.count(case((User.setup_link_sent_at.is_(None), User.id))),
-        ).where(not_activated())
+        ).where(not_activated_condition())
     ).one()
     return total or 0, never or 0
 
@@ -102,7 +95,7 @@ def create_not_activated_batch(actor, resend=False):
     those who were (their earlier link may have expired). Refused when nobody is left."""
     stmt = (
         select(User.id)
-        .where(not_activated(), User.id.not_in(_waiting_elsewhere()))
+        .where(not_activated_condition(), User.id.not_in(_waiting_elsewhere()))
         .order_by(User.id)
     )
     if not resend:
@@ -171,7 +164,7 @@ def progress_by_batch(batch_ids, now=None):
     for batch_id, status, count in rows:
         p = out[batch_id]
         p.total += count
-        if status in set(S):
+        if status in _STATUSES:
             setattr(p, str(status), getattr(p, str(status)) + count)
     if any(p.sending for p in out.values()):
         stale = db.session.execute(
@@ -194,13 +187,17 @@ def batches_query():
     return select(SetupBatch).order_by(SetupBatch.created_at.desc(), SetupBatch.id.desc())
 
 
-def problem_invitations(batch, limit=50, now=None):
-    """Failed and interrupted invitations with their people, the oldest first."""
-    now = now or utcnow()
-    cond = db.or_(
+def _failed_or_interrupted(now):
+    """SQL condition: the mail was refused, or its run stopped while mailing."""
+    return db.or_(
         SetupInvitation.status == S.FAILED,
         and_(SetupInvitation.status == S.SENDING, _stale(now)),
     )
+
+
+def problem_invitations(batch, limit=50, now=None):
+    """Failed and interrupted invitations with their people, the oldest first."""
+    cond = _failed_or_interrupted(now or utcnow())
     return db.session.scalars(
         select(SetupInvitation)
         .options(joinedload(SetupInvitation.user).lazyload(User.role_rows))
@@ -216,7 +213,7 @@ def still_not_activated(batch):
         select(func.count(SetupInvitation.id))
         .join(User, User.id == SetupInvitation.user_id)
         .where(SetupInvitation.batch_id == batch.id, SetupInvitation.status == S.SENT,
-               not_activated())
+               not_activated_condition())
     )  # fmt: skip
 
 
@@ -292,8 +289,15 @@ def send_setup_links(batch_id, limit, actor=None):
         raise LookupError(f"no setup batch {batch_id}")
     limit = max(1, min(int(limit), MAX_LIMIT))
     if batch.started_at is None:
-        batch.started_at = utcnow()
-        audit(actor, "setup_links.start", batch, count=batch.total)
+        # Conditional: of two first rounds at once (two tabs), one records the start.
+        started = db.session.execute(
+            update(SetupBatch)
+            .where(SetupBatch.id == batch.id, SetupBatch.started_at.is_(None))
+            .values(started_at=utcnow()),
+            execution_options={"synchronize_session": False},
+        ).rowcount
+        if started:
+            audit(actor, "setup_links.start", batch, count=batch.total)
         db.session.commit()
     for _i in range(limit):
         now = utcnow()
@@ -339,17 +343,12 @@ def _reopen(actor, batch, action, condition):
 def retry_failed(actor, batch, now=None):
     """Failed and interrupted people wait again (the admin asked: interrupted ones may get a
     second mail). Returns how many."""
-    now = now or utcnow()
-    cond = db.or_(
-        SetupInvitation.status == S.FAILED,
-        and_(SetupInvitation.status == S.SENDING, _stale(now)),
-    )
-    return _reopen(actor, batch, "setup_links.retry", cond)
+    return _reopen(actor, batch, "setup_links.retry", _failed_or_interrupted(now or utcnow()))
 
 
 def resend_not_activated(actor, batch):
     """People mailed by this batch who still have no password wait again for a new link."""
-    not_yet = select(User.id).where(not_activated())
+    not_yet = select(User.id).where(not_activated_condition())
     cond = and_(SetupInvitation.status == S.SENT, SetupInvitation.user_id.in_(not_yet))
     return _reopen(actor, batch, "setup_links.resend", cond)
 
@@ -367,8 +366,3 @@ def cancel_pending(actor, batch):
         audit(actor, "setup_links.cancel", batch, count=len(result))
     db.session.flush()
     return len(result)
-
-
-def was_interrupted(inv, now=None):
-    now = now or utcnow()
-    return inv.status == S.SENDING and as_utc(inv.claimed_at) < now - CLAIM_TIMEOUT

@@ -253,25 +253,23 @@ def submit(attempt_id):
         abort(400)
     raw = answers_from_form(request.form, attempt.question_ids)
     now = utcnow()
-    if request.form.get("check") == "1":  # the sheet's button: ask first about blank questions
-        outcome = svc.check_before_submit(attempt, raw, now)
-        if outcome is not None:
-            db.session.commit()
-            if outcome.status != svc.UNANSWERED:
-                return _closed_response(attempt, outcome)
-            if _wants_json():
-                return jsonify(status="unanswered", questions=outcome.unanswered), 409
-            return redirect(
-                url_for(
-                    ".quiz",
-                    course_slug=attempt.course.slug,
-                    quiz_key=attempt.quiz_key,
-                    check=1,
-                    _anchor="submit-check",
-                )
-            )
-    outcome = svc.submit_attempt(attempt, raw, now, _grace())
+    # The sheet's button (name=check) asks first about questions left blank.
+    outcome = svc.submit_attempt(
+        attempt, raw, now, _grace(), ask_about_blanks=request.form.get("check") == "1"
+    )
     db.session.commit()
+    if outcome.status == svc.UNANSWERED:
+        if _wants_json():
+            return jsonify(status="unanswered", questions=outcome.unanswered), 409
+        return redirect(
+            url_for(
+                ".quiz",
+                course_slug=attempt.course.slug,
+                quiz_key=attempt.quiz_key,
+                check=1,
+                _anchor="submit-check",
+            )
+        )
     if outcome.status == svc.INVALID:
         if _wants_json():
             return jsonify(status="invalid", errors=_error_messages(outcome.errors)), 422

@@ -431,24 +431,30 @@ def _store_answers(attempt, answers, errors, now):
         db.session.refresh(attempt)
 
 
-def submit_attempt(attempt, raw, now, grace):
+def submit_attempt(attempt, raw, now, grace, ask_about_blanks=False):
     """Submit the answer sheet and grade it, exactly once however many requests try.
 
     Before the deadline, answers in a wrong format send the sheet back (INVALID) with the valid
-    answers saved. Within the grace period after the deadline, the answers sent count (badly
-    formatted ones as unanswered). After the grace period, the sheet is graded as it stood at
-    the deadline: the answers saved by then (LATE)."""
+    answers saved; with `ask_about_blanks` (the sheet's button), so do questions left blank
+    (UNANSWERED, which ones), so that the learner confirms. Within the grace period after the
+    deadline, the answers sent count (badly formatted ones as unanswered) and the sheet is never
+    held back. After the grace period, the sheet is graded as it stood at the deadline: the
+    answers saved by then (LATE)."""
     if attempt.submitted_at is not None:
         return Outcome(ALREADY)
     questions = load_questions(attempt.question_ids)
     if is_due(attempt, now, grace):
         return _close(attempt, questions, attempt.saved_answers or {}, attempt.deadline_at, True)
     answers, errors = read_answers(attempt, questions, raw)
-    if errors and not is_past_deadline(attempt, now):
-        _store_answers(attempt, answers, errors, now)
-        if attempt.submitted_at is not None:
-            return Outcome(ALREADY)
-        return Outcome(INVALID, errors)
+    if not is_past_deadline(attempt, now):
+        blank = [] if errors or not ask_about_blanks else unanswered_numbers(attempt, answers)
+        if errors or blank:
+            _store_answers(attempt, answers, errors, now)
+            if attempt.submitted_at is not None:
+                return Outcome(ALREADY)
+            if errors:
+                return Outcome(INVALID, errors)
+            return Outcome(UNANSWERED, unanswered=blank)
     outcome = _close(attempt, questions, answers, now, False)
     if outcome.status == SUBMITTED:
         attempt.saved_answers = answers
@@ -463,27 +469,6 @@ def unanswered_numbers(attempt, answers):
         for number, qid in enumerate(attempt.question_ids, start=1)
         if str(qid) not in answers
     ]
-
-
-def check_before_submit(attempt, raw, now):
-    """The step before a submission from the answer sheet's button: when questions are left
-    blank, save the sheet and return UNANSWERED (which ones) instead of submitting, so that the
-    learner confirms. None when the sheet may go straight to `submit_attempt`: everything
-    answered, answers in a wrong format (submit reports them), or past the deadline (the
-    sheet is the learner's last word and is never held back)."""
-    if attempt.submitted_at is not None or is_past_deadline(attempt, now):
-        return None
-    questions = load_questions(attempt.question_ids)
-    answers, errors = read_answers(attempt, questions, raw)
-    if errors:
-        return None
-    missing = unanswered_numbers(attempt, answers)
-    if not missing:
-        return None
-    _store_answers(attempt, answers, errors, now)
-    if attempt.submitted_at is not None:
-        return Outcome(ALREADY)
-    return Outcome(UNANSWERED, unanswered=missing)
 
 
 def expire_if_due(attempt, now, grace):
