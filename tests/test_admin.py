@@ -199,7 +199,11 @@ def test_users_list_shows_the_new_user(client, admin, make_unit):
         ),
         ({"nip": "198609262015053001"}, "nip", "Digit ke-15 NIP (jenis kelamin) harus 1 atau 2."),
         ({"nip": "19860926201505100"}, "nip", "NIP harus tepat 18 digit angka."),
-        ({"nip": ""}, "nip", "NIP wajib diisi untuk PNS dan PPPK."),
+        (
+            {"nip": ""},
+            "nip",
+            "NIP wajib diisi untuk PNS dan PPPK; untuk pegawai lain pilih jenis Non-ASN",
+        ),
         (
             {"employee_type": "pppk", "nip": "12345", "grade": "IX"},
             "nip",
@@ -230,7 +234,7 @@ def test_an_empty_form_shows_every_problem_at_once(client, admin):
     html = text(submit(client, "/admin/users/new", user_form(nip="", full_name="", email="")))
     assert "Isi nama lengkap." in html
     assert "Alamat email wajib diisi." in html
-    assert "NIP wajib diisi untuk PNS dan PPPK." in html
+    assert "NIP wajib diisi untuk PNS dan PPPK; untuk pegawai lain pilih jenis Non-ASN" in html
     assert count_users() == 1
 
 

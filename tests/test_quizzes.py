@@ -501,6 +501,17 @@ def test_autosave_answers_in_json(client, learner):
     assert response.json == {"status": "closed", "url": f"/attempts/{attempt.id}"}
 
 
+def test_a_second_tab_is_told_its_answers_were_not_recorded(client, learner):
+    start(client)
+    attempt = open_attempt(learner)
+    assert submit(client, attempt, answers(attempt, right=False)).status_code == 302
+    client.get(f"/attempts/{attempt.id}")  # the first tab reads its result (and its message)
+    page = submit(client, attempt, answers(attempt), follow_redirects=True).get_data(as_text=True)
+    assert "sudah dikirim sebelumnya" in page and "tidak dicatat" in page
+    db.session.refresh(attempt)
+    assert attempt.passed is False  # the first (wrong) answers stand
+
+
 def test_submitting_twice_records_one_submission(client, learner):
     start(client)
     attempt = open_attempt(learner)

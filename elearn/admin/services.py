@@ -109,7 +109,10 @@ def nip_problem(nip, employee_type):
     """Why `nip` (already cleaned) is not acceptable for the employee type, or None."""
     if not nip:
         if employee_type in (EmployeeType.PNS, EmployeeType.PPPK):
-            return _l("A NIP is required for PNS and PPPK staff.")
+            return _l(
+                "A NIP is required for PNS and PPPK staff; for other staff choose the type Non-ASN "
+                "(in a file: the column jenis, value NON-ASN)."
+            )
         return None
     try:
         validate_nip(nip, employee_type)

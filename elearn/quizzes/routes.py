@@ -212,6 +212,15 @@ def _closed_response(attempt, outcome):
             ),
             "warning",
         )
+    elif outcome.status == svc.ALREADY and request.method == "POST":
+        # Another tab (or a second click) sent this attempt first: say which answers count.
+        flash(
+            _(
+                "This attempt had already been submitted (from another tab or window). The "
+                "answers sent first were graded; the ones from this page were not recorded."
+            ),
+            "info",
+        )
     return redirect(url)
 
 

@@ -122,6 +122,7 @@
         } else if (this.input.value) {
           event.preventDefault();
           this.input.value = "";
+          this.close();
         }
         break;
       default:
@@ -218,10 +219,13 @@
     }
     if (!count && !data.more) {
       this.close();
+      // Nothing found is said on screen too, not only to screen readers.
+      this.status.className = "muted small";
       this.status.textContent = data.q || this.kind === "units" ? this.msg("none") : this.msg("type");
       return;
     }
     this.open();
+    this.status.className = "visually-hidden";
     this.status.textContent = count === 1 ? this.msg("one") : this.msg("many", { n: count });
     if (append && firstNew < this.options().length) { this.move(firstNew); }
   };
@@ -232,6 +236,7 @@
   };
 
   Picker.prototype.close = function () {
+    this.status.className = "visually-hidden";
     this.list.hidden = true;
     this.input.setAttribute("aria-expanded", "false");
     this.input.removeAttribute("aria-activedescendant");

@@ -93,6 +93,10 @@ def choose_everything(page, base, due, check_layout=None):
     expect(people).to_be_hidden()
     page.keyboard.press("Escape")  # clears the field
     assert page.locator("#people_q").input_value() == ""
+    page.keyboard.type("zzqx", delay=30)  # nobody: said on screen, not only to screen readers
+    expect(page.locator("#people-picker").get_by_text("Tidak ada yang ditemukan.")).to_be_visible()
+    page.keyboard.press("Escape")  # clears the field and the message
+    expect(page.locator("#people-picker p[role=status]")).to_have_class("visually-hidden")
     pick(page, "people_q", "sari", "Sari Dewi")
     pick(page, "people_q", "lina", "Lina Marlina")
     chosen = page.locator("#people-picker .chips input:checked")
