@@ -205,7 +205,7 @@ def test_the_preview_counts_who_receives_it_and_who_is_skipped(client, agency, l
     assert "1 di antaranya sudah terdaftar dan kemajuannya tetap tersimpan." in html
     assert "1 orang sudah menyelesaikan kursus ini dan dilewati." in html  # Agus
     assert "1 pegawai yang dipilih termasuk unit kerja yang dipilih dan dihitung sekali." in html
-    table = html[html.index('class="preview-people"') : html.index("</table>")]
+    table = html[html.index('class="preview-people') : html.index("</table>")]
     assert re.findall(r"<tr><td>([^<]+?)(?: <span|</td>)", table) == ["Dewi Lestari", "Kepala A"]
     assert "Bidang A1" in table and "Agus" not in table
     assert count(Assignment) == 0 and count(AssignmentPerson) == 0  # nothing saved yet
@@ -219,7 +219,7 @@ def test_the_preview_lists_the_first_twenty_and_counts_the_rest(
     login_as(agency.sup_a)
     _response, html = preview(client, agency.course, units=[agency.a1])
     assert "26 orang akan menerima kursus ini." in html
-    table = html[html.index('class="preview-people"') : html.index("</table>")]
+    table = html[html.index('class="preview-people') : html.index("</table>")]
     assert table.count("<tr><td>") == 20
     assert "…dan 6 orang lainnya." in html
 
