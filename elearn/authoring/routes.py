@@ -27,14 +27,14 @@ from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from ..auth.decorators import role_required
-from ..content import CREATED, UNCHANGED, find_version, render_markdown, version_files
+from ..content import UNCHANGED, find_version, render_markdown, version_files
 from ..content.package import content_type_for, package_link_target
 from ..content.zipsafe import Limits, zip_bytes
 from ..extensions import db
 from ..forms import EmptyForm
 from ..media.routes import INLINE_TYPES
 from ..models import AssetBlob, CourseVersion
-from . import bp, drafts, results_routes, uploads  # noqa: F401 (results_routes: its pages)
+from . import bp, drafts, import_routes, results_routes, uploads  # noqa: F401 (their pages)
 from . import services as svc
 from . import sourcefmt as fmt
 from .access import EDITORS, course_view, me, page
@@ -43,7 +43,6 @@ from .forms import (
     QUESTION_TYPE_LABELS,
     CourseSettingsForm,
     ExamForm,
-    ImportForm,
     LessonForm,
     ModuleForm,
     MoveForm,
@@ -206,50 +205,6 @@ def new_course():
             form.slug.errors = [_("A course with this slug exists already.")]
     competency_rows(form)
     return render_template("authoring/new_course.html", form=form)
-
-
-@bp.route("/import", methods=["GET", "POST"])
-@role_required(*EDITORS)
-def import_course():
-    form = ImportForm()
-    check = None
-    if form.validate_on_submit():
-        check = svc.check_upload(form.file.data.stream)
-        if check.ok and form.action.data == "import":
-            try:
-                result = svc.import_checked(me(), check)
-            except svc.Refused as exc:
-                db.session.rollback()
-                flash(str(exc.message), "error")
-            else:
-                db.session.commit()
-                messages = {
-                    CREATED: _(
-                        "The course %(title)s has been created (version %(number)d). "
-                        "You are its instructor."
-                    ),
-                    UNCHANGED: _(
-                        "Nothing changed: the package is identical to version "
-                        "%(number)d of %(title)s."
-                    ),
-                }
-                message = messages.get(
-                    result.status, _("%(title)s: version %(number)d has been published.")
-                )
-                flash(
-                    message % {"title": result.version.title, "number": result.version.number},
-                    "success",
-                )
-                if drafts.draft_for(result.course) is not None and result.status != UNCHANGED:
-                    flash(
-                        _(
-                            "This course also has a draft, started from an older version. "
-                            "Publishing the draft would replace the imported version."
-                        ),
-                        "warning",
-                    )
-                return redirect(url_for(".versions", slug=result.course.slug))
-    return render_template("authoring/import.html", form=form, check=check)
 
 
 # A course ----------------------------------------------------------------------------------------
