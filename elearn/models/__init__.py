@@ -2,11 +2,23 @@
 
 from .assignment import Assignment, AssignmentPerson, ReminderKind, ReminderLog
 from .certificate import REISSUED, Certificate
+from .competency import (
+    AssessorRole,
+    CompetencyAssessment,
+    CompetencyAssessmentItem,
+    DevelopmentPlan,
+    DevelopmentPlanItem,
+    PlanStatus,
+    PositionKind,
+    PositionStandard,
+    position_key,
+)
 from .course import (
     Asset,
     AssetBlob,
     Competency,
     CompetencyKind,
+    CompetencyLevel,
     Course,
     CourseCompetency,
     CourseLevel,
@@ -41,6 +53,7 @@ from .user import (
 
 __all__ = [
     "REISSUED",
+    "AssessorRole",
     "Asset",
     "AssetBlob",
     "Assignment",
@@ -50,13 +63,18 @@ __all__ = [
     "AuditLog",
     "Certificate",
     "Competency",
+    "CompetencyAssessment",
+    "CompetencyAssessmentItem",
     "CompetencyKind",
+    "CompetencyLevel",
     "Completion",
     "Course",
     "CourseCompetency",
     "CourseDraft",
     "CourseLevel",
     "CourseVersion",
+    "DevelopmentPlan",
+    "DevelopmentPlanItem",
     "DraftFile",
     "EmployeeType",
     "Enrollment",
@@ -67,6 +85,9 @@ __all__ = [
     "Module",
     "Notification",
     "NotificationKind",
+    "PlanStatus",
+    "PositionKind",
+    "PositionStandard",
     "Question",
     "QuestionType",
     "Quiz",
@@ -85,5 +106,6 @@ __all__ = [
     "UserSession",
     "audit",
     "course_owners",
+    "position_key",
     "supervised_units",
 ]

@@ -209,9 +209,40 @@ class Competency(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(150))
     kind: Mapped[str] = mapped_column(String(20), index=True)  # CompetencyKind
+    # The dictionary (issue 13): a short code agencies use ("M-01", "T-KEU-03"), the sector of a
+    # technical competency, a definition. Competencies first met in a course package have none
+    # until an admin completes them.
+    code: Mapped[str | None] = mapped_column(String(40), unique=True)
+    sector: Mapped[str] = mapped_column(String(120), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[object | None] = mapped_column(UTCDateTime, onupdate=utcnow)
+
+    levels: Mapped[list["CompetencyLevel"]] = relationship(
+        back_populates="competency",
+        cascade="all, delete-orphan",
+        order_by="CompetencyLevel.level",
+    )
 
     def __repr__(self):
         return f"<Competency {self.kind}:{self.name}>"
+
+
+class CompetencyLevel(db.Model):
+    """The behaviour indicator of one level (1-5) of a competency, in the dictionary's words.
+
+    Assessments copy the indicator they were made against (CompetencyAssessmentItem.indicator),
+    so editing the dictionary never rewrites history."""
+
+    __tablename__ = "competency_levels"
+
+    competency_id: Mapped[int] = mapped_column(
+        ForeignKey("competencies.id", ondelete="CASCADE"), primary_key=True
+    )
+    level: Mapped[int] = mapped_column(Integer, primary_key=True)
+    indicator: Mapped[str] = mapped_column(Text, default="")
+
+    competency: Mapped[Competency] = relationship(back_populates="levels")
 
 
 class CourseCompetency(db.Model):

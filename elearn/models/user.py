@@ -55,6 +55,8 @@ class User(UserMixin, db.Model):
     employee_type: Mapped[str] = mapped_column(String(10), default=EmployeeType.PNS)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     position: Mapped[str] = mapped_column(String(200), default="")  # jabatan
+    # PositionKind.code ("administrator", "jpt_pratama", "fungsional_ahli_muda"...), or "".
+    position_kind: Mapped[str] = mapped_column(String(40), default="", index=True)
     grade: Mapped[str] = mapped_column(String(10), default="")  # golongan, e.g. III/a
     supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
