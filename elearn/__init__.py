@@ -85,6 +85,10 @@ def create_app(test_config=None):
 
     app.register_blueprint(notifications_bp)
 
+    from .competencies.routes import bp as competencies_bp
+
+    app.register_blueprint(competencies_bp, url_prefix="/competencies")
+
     from .cli import register_cli
     from .web import init_web
 
