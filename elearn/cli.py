@@ -32,8 +32,11 @@ def register_cli(app):
 
         if current_app.config["PRODUCTION"]:
             raise click.ClickException("refusing to load demo accounts into a production instance")
+        from .competencies.demo import seed_competencies
+
         created = seed()
         activity = seed_activity()
+        competency_rows = seed_competencies()
         db.session.commit()
         if created:
             click.echo(f"demo data loaded: {created} accounts (password: see README)")
@@ -41,3 +44,5 @@ def register_cli(app):
             click.echo("demo accounts already present")
         if activity:
             click.echo("demo activity loaded: course owners, assignments, progress")
+        if competency_rows:
+            click.echo("demo competency data loaded: dictionary, standards, assessments, plans")

@@ -1,0 +1,5 @@
+"""(being written)"""
+
+
+def seed_assessments(now=None):
+    return 0
