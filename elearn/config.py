@@ -59,6 +59,8 @@ class DefaultConfig:
 
     # Uploads (CSV imports, course packages).
     MAX_CONTENT_LENGTH = 50 * 1024 * 1024
+    # /teach/import: the largest package, Markdown .zip or .docx, refused while it is read.
+    IMPORT_MAX_BYTES = 50 * 1024 * 1024
 
     # Course packages (folder or .zip): refused before anything is read beyond these limits.
     CONTENT_MAX_FILE_BYTES = 20 * 1024 * 1024

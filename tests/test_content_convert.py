@@ -260,3 +260,31 @@ def test_cli_convert_docx_and_bad_docx(runner, tmp_path):
     assert not (tmp_path / "x").exists()
     with pytest.raises(ConvertError, match="bukan dokumen Word"):
         convert_docx(_zip({"a.txt": b"zip, tapi bukan Word"}))
+
+
+# Uploaded bytes: judged by their content -------------------------------------------------------
+def test_sniff_tells_a_package_a_markdown_zip_and_a_word_file_apart(app):
+    from elearn.content.convert import DOCX, FOLDER, PACKAGE, sniff
+    from elearn.content.zipsafe import zip_bytes
+
+    package = {"course.yml": b"slug: x\n", "01-a/module.yml": b"title: A\n"}
+    assert sniff(zip_bytes(package)) == PACKAGE
+    assert sniff(zip_bytes({**package, "__MACOSX/._x": b""}, top_folder="paket")) == PACKAGE
+    assert sniff(zip_bytes({"materi/README.md": b"# A\n"})) == FOLDER
+    assert sniff(docx_bytes()) == DOCX
+    with pytest.raises(ConvertError, match=r"bukan \.zip"):
+        sniff(b"%PDF-1.7 bukan zip")
+    with pytest.raises(ConvertError, match="rusak"):
+        sniff(b"PK\x03\x04" + b"\0" * 40)
+
+
+def test_docx_parts_pass_the_zip_limits(app):
+    from elearn.content.convert import convert_upload
+    from elearn.content.zipsafe import Limits
+
+    data = docx_bytes()
+    with pytest.raises(ConvertError, match="terlalu besar"):
+        convert_upload(data, name="a.docx", limits=Limits(max_file_bytes=2000))
+    with pytest.raises(ConvertError, match="lebih dari 3 berkas"):
+        convert_upload(data, name="a.docx", limits=Limits(max_files=3))
+    assert convert_upload(data, name="a.docx").counts["lessons"] == 2

@@ -1,10 +1,8 @@
-"""`flask content validate|import|export`: course packages from the command line.
+"""`flask content validate|import|convert|export|rerender`: course packages from the command line.
 
 Output is for Indonesian instructors, and problems use the `file:line: message` shape that
 editors recognise. Each package is imported in its own transaction: all of it, or nothing.
 """
-
-import io
 
 import click
 from flask import current_app
@@ -13,14 +11,15 @@ from sqlalchemy import func, or_, select
 from ..extensions import db
 from . import messages as M
 from .exporter import DestinationExists, export_version, find_version
-from .importer import CREATED, UPDATED, import_package
+from .importer import CREATED, UPDATED, import_package, rerender_version
 from .package import load_package
-from .zipsafe import zip_bytes
+from .zipsafe import Limits
 
-
-def load_package_files(files):
-    """Validate an in-memory package (path -> bytes), e.g. a conversion's draft."""
-    return load_package(io.BytesIO(zip_bytes(files)))
+# `flask content rerender` (Indonesian, like messages.py).
+RERENDER_VERSION = "{slug} versi {number}: {changed} bagian HTML diperbarui"
+RERENDER_REFUSED = "{slug} versi {number}: tidak dirender ulang, paket tersimpan tidak lolos:"
+RERENDER_DONE = "{versions} versi diperiksa, {changed} bagian HTML diperbarui."
+RERENDER_NO_COURSE = "kursus {slug} tidak ditemukan"
 
 
 def _echo_problems(path, problems):
@@ -120,15 +119,16 @@ def convert(source, out):
         out = src.with_name(f"{src.stem if src.is_file() else src.name}-paket")
     try:
         C.check_destination(out)
+        limits = Limits.from_config(current_app.config)
         if src.is_file() and src.suffix.lower() == ".docx":
-            result = C.convert_docx(src.read_bytes(), name=src.name)
+            result = C.convert_docx(src.read_bytes(), name=src.name, limits=limits)
         elif src.is_file() and src.suffix.lower() != ".zip":
             raise C.ConvertError(C.E_NOT_SUPPORTED)
         else:
-            result = C.convert_folder(src)
+            result = C.convert_folder(src, limits)
     except C.ConvertError as exc:
         raise click.ClickException(f"{source}: {exc}") from exc
-    _package, problems = load_package_files(result.files)
+    _package, problems = C.load_files(result.files)
     C.write_package(result.files, out)
     click.echo(C.DONE.format(dest=out, **result.counts))
     if result.problems:
@@ -161,3 +161,39 @@ def export(slug, dest, number, force):
     except DestinationExists as exc:
         raise click.ClickException(M.EXPORT_DEST_EXISTS.format(dest=exc)) from exc
     click.echo(M.EXPORT_DONE.format(slug=slug, number=version.number, dest=written))
+
+
+@content.command("rerender")
+@click.option("--course", "slug", metavar="SLUG", help="Only this course (default: every course).")
+def rerender(slug):
+    """Render the stored Markdown of every course version again with today's renderer.
+
+    Updates the stored HTML in place, one version per transaction; adds no version and
+    leaves learners' progress alone. Running it twice changes nothing the second time."""
+    from ..models import Course, CourseVersion
+
+    stmt = select(CourseVersion.id).join(Course, Course.id == CourseVersion.course_id)
+    if slug:
+        if db.session.scalar(select(Course.id).where(Course.slug == slug)) is None:
+            raise click.ClickException(RERENDER_NO_COURSE.format(slug=slug))
+        stmt = stmt.where(Course.slug == slug)
+    ids = db.session.scalars(stmt.order_by(Course.slug, CourseVersion.number)).all()
+    total = refused = 0
+    for version_id in ids:
+        version = db.session.get(CourseVersion, version_id)
+        label = {"slug": version.course.slug, "number": version.number}
+        result = rerender_version(version)
+        if result.problems:
+            db.session.rollback()
+            click.echo(RERENDER_REFUSED.format(**label), err=True)
+            _echo_problems("", result.problems)
+            refused += 1
+            continue
+        db.session.commit()
+        db.session.expunge_all()  # a batch: the next version starts from an empty session
+        total += result.changed
+        if result.changed:
+            click.echo(RERENDER_VERSION.format(changed=result.changed, **label))
+    click.echo(RERENDER_DONE.format(versions=len(ids), changed=total))
+    if refused:
+        raise SystemExit(1)

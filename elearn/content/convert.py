@@ -16,6 +16,7 @@ import posixpath
 import re
 import shutil
 import tempfile
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -23,10 +24,10 @@ from urllib.parse import quote, urlsplit
 import yaml
 
 from .links import is_external, package_link_target
-from .package import BLOCKED_EXTENSIONS, _ext
+from .package import BLOCKED_EXTENSIONS, _ext, load_package
 from .problems import Problem
 from .quizparse import slugify as _slugify
-from .zipsafe import Limits, is_junk, read_package_files
+from .zipsafe import Limits, is_junk, read_package_files, zip_bytes
 
 MARKDOWN_EXTENSIONS = frozenset({"md", "markdown"})
 INDEX_NAMES = ("readme", "index", "_index")
@@ -49,6 +50,12 @@ E_EMPTY_FOLDER = "folder ini tidak berisi berkas Markdown (.md); tidak ada yang 
 E_NOT_DOCX = "berkas ini bukan dokumen Word .docx yang dapat dibaca ({detail})"
 E_EMPTY_DOCX = "dokumen Word ini tidak berisi teks; tidak ada yang dapat dikonversi"
 E_NOT_SUPPORTED = "hanya folder Markdown, berkas .zip berisi Markdown, atau dokumen .docx"
+E_EMPTY_UPLOAD = "berkas yang diunggah kosong"
+E_NOT_ZIP_OR_DOCX = (
+    "berkas ini bukan .zip (paket kursus atau folder Markdown) dan bukan dokumen Word .docx"
+)
+E_BAD_ZIP = "berkas .zip ini rusak atau tidak lengkap dan tidak dapat dibuka"
+E_IS_PACKAGE = "berkas ini sudah berupa paket kursus (course.yml); impor langsung, tanpa konversi"
 E_OUT_EXISTS = "folder tujuan {path} sudah ada dan tidak kosong; pilih --out yang lain"
 E_OUT_IS_FILE = "tujuan {path} adalah berkas, bukan folder"
 P_SKIPPED_META = "berkas administrasi repositori, bukan pelajaran; dilewati"
@@ -399,16 +406,18 @@ class _Source:
         return full.read_bytes()
 
 
-def convert_folder(source, limits=None):
-    """A folder of Markdown (a path), or a zip of one (path, bytes or file object) -> draft."""
+def convert_folder(source, limits=None, name=""):
+    """A folder of Markdown (a path), or a zip of one (path, bytes or file object) -> draft.
+
+    `name` (e.g. an uploaded zip's file name) names the course when the zip has no top folder."""
     if isinstance(source, (bytes, bytearray)):
         source = io.BytesIO(source)
     if hasattr(source, "read") or (Path(source).is_file() and _ext(str(source)) == "zip"):
         files, problems = read_package_files(source, limits)
         if problems:
-            raise ConvertError("; ".join(str(p) for p in problems))
+            raise ConvertError(_joined(problems))
         src = _Source(files=files, limits=limits)
-        name = ""
+        name = _stem(name) if name else ""
     else:
         path = Path(source)
         if not path.exists():
@@ -418,6 +427,73 @@ def convert_folder(source, limits=None):
         src = _Source(root=path, limits=limits)
         name = path.resolve().name
     return _FolderConverter(src, name).convert()
+
+
+def _joined(problems):
+    return "; ".join(str(p) for p in problems)
+
+
+# An upload: what it is, judged by its content --------------------------------------------------
+PACKAGE, FOLDER, DOCX = "package", "folder", "docx"
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a zip's first entry, or an empty zip
+
+
+def sniff(data):
+    """PACKAGE (a zip with course.yml at its root or inside its one top folder), DOCX (a zip
+    holding word/document.xml and [Content_Types].xml) or FOLDER (any other zip: Markdown
+    to convert). The name of the file is not looked at. ConvertError for anything else."""
+    if not data:
+        raise ConvertError(E_EMPTY_UPLOAD)
+    if bytes(data[:4]) not in _ZIP_MAGIC:
+        raise ConvertError(E_NOT_ZIP_OR_DOCX)
+    try:
+        with zipfile.ZipFile(io.BytesIO(bytes(data))) as zf:
+            names = [n for n in zf.namelist() if not n.endswith("/")]
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise ConvertError(E_BAD_ZIP) from exc
+    if "word/document.xml" in names and "[Content_Types].xml" in names:
+        return DOCX
+    kept = [n for n in names if not is_junk(n)]
+    if "course.yml" in kept:
+        return PACKAGE
+    tops = {n.split("/", 1)[0] for n in kept}
+    if len(tops) == 1 and all("/" in n for n in kept) and f"{tops.pop()}/course.yml" in kept:
+        return PACKAGE
+    return FOLDER
+
+
+def convert_upload(data, name="", limits=None):
+    """Uploaded bytes (a zip of Markdown, or a .docx) -> draft, by what `sniff` finds.
+
+    The same converters as `flask content convert`; ConvertError for a package (nothing to
+    convert) and for input that cannot be converted."""
+    kind = sniff(data)
+    if kind == DOCX:
+        return convert_docx(data, name=name, limits=limits)
+    if kind == FOLDER:
+        return convert_folder(bytes(data), limits, name=name)
+    raise ConvertError(E_IS_PACKAGE)
+
+
+def load_files(files, limits=None):
+    """(Package | None, problems) of a draft's files (path -> bytes), as load_package says."""
+    return load_package(io.BytesIO(zip_bytes(files)), limits)
+
+
+def set_slug(files, slug):
+    """The draft's files with `slug` in course.yml (when the converted one is taken)."""
+    text = files["course.yml"].decode("utf-8")
+    line = _yaml({"slug": slug}).rstrip("\n")
+    text, count = re.subn(r"(?m)^slug:.*$", lambda _m: line, text, count=1)
+    if not count:
+        text = f"{line}\n{text}"
+    return {**files, "course.yml": text.encode("utf-8")}
+
+
+def draft_slug(files):
+    """The slug course.yml of a converted draft names."""
+    data = yaml.safe_load(files["course.yml"].decode("utf-8")) or {}
+    return str(data.get("slug") or "")
 
 
 class _FolderConverter:
@@ -698,15 +774,19 @@ _IMAGE_EXT = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "imag
               "image/svg+xml": "svg"}  # fmt: skip
 
 
-def convert_docx(data, name=""):
+def convert_docx(data, name="", limits=None):
     """A Word document (bytes) -> draft: Heading 1 -> lessons, or Heading 1 -> modules and
     Heading 2 -> lessons when both are used. `name` (the file's name) titles the course when
-    the document has no Title paragraph."""
+    the document has no Title paragraph. A .docx is a zip: its parts (text, embedded images)
+    pass the package's zip `limits` (file count, sizes, ratio, paths) before Word reads it."""
     import mammoth
     from bs4 import BeautifulSoup
 
     if not data or not bytes(data[:2]) == b"PK":
         raise ConvertError(E_NOT_DOCX.format(detail="bukan berkas Office Open XML"))
+    _parts, refused = read_package_files(io.BytesIO(bytes(data)), limits)
+    if refused:
+        raise ConvertError(_joined(refused))
     images, problems = [], []
 
     def keep_image(image):
@@ -876,10 +956,18 @@ def write_package(files, out):
 
 
 __all__ = [
+    "DOCX",
+    "FOLDER",
+    "PACKAGE",
     "ConvertError",
     "ConvertResult",
     "check_destination",
     "convert_docx",
     "convert_folder",
+    "convert_upload",
+    "draft_slug",
+    "load_files",
+    "set_slug",
+    "sniff",
     "write_package",
 ]

@@ -5,10 +5,12 @@ package) or rolls back, so a failure leaves nothing behind.
 """
 
 import hashlib
-from dataclasses import dataclass
+import io
+from dataclasses import dataclass, field
 
 from flask import current_app, has_app_context
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..media.images import DEFAULT_MAX_WIDTH, RASTER_TYPES, downscale
@@ -84,6 +86,85 @@ def import_package(package, actor=None):
 
 
 @dataclass
+class RerenderResult:
+    changed: int  # stored HTML fields that were rendered differently today
+    problems: list = field(default_factory=list)  # today's checks refuse it: nothing changed
+
+
+def rerender_version(version):
+    """Render the stored Markdown of `version` again with today's renderer, in place.
+
+    Only the stored HTML changes (course description, lessons, quiz introductions, question
+    stems, options and explanations); no version is added, nothing of learners' progress is
+    touched, and a second run changes nothing. Flushes, never commits."""
+    from .exporter import version_files
+    from .package import load_package
+    from .zipsafe import zip_bytes
+
+    package, problems = load_package(io.BytesIO(zip_bytes(version_files(version))))
+    if problems:
+        return RerenderResult(0, problems)
+    builder = _VersionBuilder(package, version.course, version.number)
+    builder.images = _stored_images(version)
+    builder.links = builder.link_map()
+    changed = 0
+
+    def put(row, attr, value):
+        nonlocal changed
+        if getattr(row, attr) != value:
+            setattr(row, attr, value)
+            changed += 1
+
+    put(version, "description_html", builder.description_html())
+    lessons = {
+        lesson.key: lesson
+        for lesson in db.session.scalars(select(Lesson).where(Lesson.version_id == version.id))
+    }
+    for spec in package.lessons:
+        if spec.key in lessons:
+            put(lessons[spec.key], "body_html", builder.lesson_html(spec))
+    quizzes = {
+        quiz.key: quiz
+        for quiz in db.session.scalars(
+            select(Quiz).where(Quiz.version_id == version.id).options(selectinload(Quiz.questions))
+        )
+    }
+    specs = [item for module in package.modules for item in module.items if item.kind != "lesson"]
+    specs += [quiz for quiz in (package.pretest, package.final_exam) if quiz is not None]
+    for spec in specs:
+        quiz = quizzes.get(spec.key)
+        if quiz is None:
+            continue
+        put(quiz, "intro_html", builder.quiz_intro_html(spec))
+        questions = {question.key: question for question in quiz.questions}
+        for q in spec.questions:
+            question = questions.get(q.key)
+            if question is None:
+                continue
+            fields = builder.question_html(q, spec.base_dir)
+            put(question, "prompt_html", fields["prompt_html"])
+            put(question, "explanation_html", fields["explanation_html"])
+            html = {o["key"]: o["html"] for o in fields["options"]}
+            options = [{**o, "html": html.get(o["key"], o["html"])} for o in question.options]
+            put(question, "options", options)
+    db.session.flush()
+    return RerenderResult(changed)
+
+
+def _stored_images(version):
+    """{path: _Image} as the version's import measured them (no image is scaled again)."""
+    images = {}
+    for asset in db.session.scalars(select(Asset).where(Asset.version_id == version.id)):
+        if asset.width is None or asset.height is None:
+            continue
+        display = None
+        if asset.display_sha256:
+            display = _Copy(asset.display_sha256, asset.display_width, asset.display_height)
+        images[asset.path] = _Image(asset.width, asset.height, display)
+    return images
+
+
+@dataclass
 class _Copy:
     """The smaller copy of an image shown in lessons (`data` None: stored by an earlier import)."""
 
@@ -147,7 +228,7 @@ class _VersionBuilder:
             number=self.number,
             title=p.title,
             summary=p.summary,
-            description_html=self.markdown(p.description, ""),
+            description_html=self.description_html(),
             jp=p.jp,
             level=p.level,
             language=p.language,
@@ -212,7 +293,7 @@ class _VersionBuilder:
                 duration_minutes=spec.duration,
                 required=spec.required,
                 body_md=spec.body,
-                body_html=self.markdown(spec.body, spec.base_dir, current=spec.path),
+                body_html=self.lesson_html(spec),
                 source_path=spec.path,
                 source=spec.source,
             )
@@ -226,7 +307,7 @@ class _VersionBuilder:
             role=spec.role,
             position=spec.position,
             title=spec.title,
-            intro_html=self.markdown(spec.intro, spec.base_dir),
+            intro_html=self.quiz_intro_html(spec),
             pass_mark=spec.pass_mark,
             attempts_allowed=spec.attempts,
             time_limit_minutes=spec.time_limit,
@@ -240,30 +321,43 @@ class _VersionBuilder:
             source=spec.source,
         )
         db.session.add(quiz)
-        base = spec.base_dir
         for q in spec.questions:
-            # Several questions share one page: give each its own id prefix.
             quiz.questions.append(
                 Question(
                     key=q.key,
                     position=q.position,
                     type=q.type,
                     points=q.points,
-                    prompt_html=self.markdown(q.prompt, base, id_prefix=f"u-q{q.position}-"),
-                    options=[
-                        {
-                            "key": o.key,
-                            "html": self.markdown(o.text, base, id_prefix="u-o-", inline=True),
-                            "correct": o.correct,
-                        }
-                        for o in q.options
-                    ],
                     answer=q.answer,
-                    explanation_html=self.markdown(
-                        q.explanation, base, id_prefix=f"u-e{q.position}-"
-                    ),
+                    **self.question_html(q, spec.base_dir),
                 )
             )
+
+    # The rendered fields, shared by the import and `rerender` -----------------------------------
+    def description_html(self):
+        return self.markdown(self.package.description, "")
+
+    def lesson_html(self, spec):
+        return self.markdown(spec.body, spec.base_dir, current=spec.path)
+
+    def quiz_intro_html(self, spec):
+        return self.markdown(spec.intro, spec.base_dir)
+
+    def question_html(self, q, base):
+        """prompt_html, options (with their html) and explanation_html of a question."""
+        # Several questions share one page: give each its own id prefix.
+        return {
+            "prompt_html": self.markdown(q.prompt, base, id_prefix=f"u-q{q.position}-"),
+            "options": [
+                {
+                    "key": o.key,
+                    "html": self.markdown(o.text, base, id_prefix="u-o-", inline=True),
+                    "correct": o.correct,
+                }
+                for o in q.options
+            ],
+            "explanation_html": self.markdown(q.explanation, base, id_prefix=f"u-e{q.position}-"),
+        }
 
     def measure_images(self):
         """{path: _Image} for raster images: their size, and a smaller copy when wider than

@@ -27,13 +27,6 @@ document.addEventListener("DOMContentLoaded", function () {
   });
   if (wide.matches) { fit(); }
   if (wide.addEventListener) { wide.addEventListener("change", fit); }
-  // A lesson table stored before render.py wrapped tables scrolls by itself: let the
-  // keyboard reach it.
-  document.querySelectorAll(".prose table").forEach(function (table) {
-    if (!table.closest(".table-scroll") && table.scrollWidth > table.clientWidth) {
-      table.setAttribute("tabindex", "0");
-    }
-  });
   // Buttons that ask before a destructive action: <button data-confirm="...">.
   document.querySelectorAll("[data-confirm]").forEach(function (el) {
     el.addEventListener("click", function (event) {
