@@ -435,7 +435,8 @@ def check(draft):
 def publish(draft, actor):
     """Validate and import the draft as the course's new version, then end the draft.
 
-    Returns (ImportResult | None, problems); with problems nothing is written."""
+    Returns (ImportResult, the package's warnings) or (None, problems): then nothing is
+    written."""
     package, problems = check(draft)
     if problems:
         return None, problems
@@ -455,4 +456,4 @@ def publish(draft, actor):
         draft_revision=draft.revision,
     )
     end_draft(draft)
-    return result, []
+    return result, package.warnings

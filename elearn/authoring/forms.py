@@ -405,7 +405,10 @@ class OwnerForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    file = FileField(_l("Course package (.zip)"), validators=[FileRequired(message=REQUIRED)])
+    file = FileField(
+        _l("Course package, Markdown folder (.zip) or Word document (.docx)"),
+        validators=[FileRequired(message=REQUIRED)],
+    )
     action = StringField()
 
 

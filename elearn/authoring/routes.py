@@ -22,37 +22,32 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from ..auth.decorators import role_required
-from ..content import UNCHANGED, find_version, render_markdown, version_files
-from ..content.package import content_type_for, package_link_target
+from ..content import UNCHANGED, find_version, version_files
+from ..content.package import content_type_for
 from ..content.zipsafe import Limits, zip_bytes
 from ..extensions import db
 from ..forms import EmptyForm
 from ..media.routes import INLINE_TYPES
 from ..models import AssetBlob, CourseVersion
-from . import bp, drafts, import_routes, results_routes, uploads  # noqa: F401 (their pages)
+from . import bp, drafts, editors, import_routes, results_routes, uploads  # noqa: F401 (pages)
 from . import services as svc
 from . import sourcefmt as fmt
 from .access import EDITORS, course_view, me, page
-from .drafts import ROOT, Conflict, DraftGone, Expected
+from .drafts import ROOT
+from .editors import edit_url, no_draft, preview_text, quiz_entry
 from .forms import (
-    QUESTION_TYPE_LABELS,
-    CourseSettingsForm,
     ExamForm,
-    LessonForm,
-    ModuleForm,
     MoveForm,
     NewCourseForm,
-    NewQuestionForm,
     OwnerForm,
     PathForm,
     PreviewForm,
-    QuestionForm,
-    QuizForm,
     UploadForm,
     competency_rows,
 )
@@ -65,11 +60,6 @@ def _safe_next(target, course):
     return None
 
 
-def _no_draft(course):
-    flash(_("This course has no draft. Start one to make changes."), "info")
-    return redirect(url_for(".course", slug=course.slug))
-
-
 def _commit():
     try:
         db.session.commit()
@@ -79,23 +69,9 @@ def _commit():
     return True
 
 
-def _edit_url(course, item, question=None):
-    if item.kind == "lesson":
-        return url_for(".lesson_edit", slug=course.slug, module=item.module_ref, item=item.slug)
-    if question:
-        return url_for(
-            ".question_edit",
-            slug=course.slug,
-            module=item.module_ref,
-            item=item.slug,
-            qkey=question,
-        )
-    return url_for(".quiz_edit", slug=course.slug, module=item.module_ref, item=item.slug)
-
-
 @bp.app_template_global()
 def authoring_edit_url(course, item, question=None):
-    return _edit_url(course, item, question)
+    return edit_url(course, item, question)
 
 
 @bp.app_template_global()
@@ -108,63 +84,9 @@ def authoring_title(course):
     return (fmt.read_course_yml(file.text)["title"] if file else "") or course.slug
 
 
-class Preview:
-    def __init__(self, html, missing):
-        self.html = html
-        self.missing = missing
-
-
-def _preview(course, files, base_dir, text, id_prefix="p-"):
-    """The text as learners will see it, with links to draft files resolved (or listed missing)."""
-    missing = []
-
-    def resolve(url):
-        target, fragment = package_link_target(base_dir, url)
-        found = files.get(target) if target else None
-        if found is None or found.is_text:
-            missing.append(url)
-            return None
-        link = url_for(".draft_file", slug=course.slug, path=target)
-        return f"{link}#{fragment}" if fragment else link
-
-    return Preview(render_markdown(text, resolve, id_prefix=id_prefix), missing)
-
-
-def _conflict_context(form, conflict):
-    """Keep the user's text in the form; let a second save replace the current version."""
-    if conflict.file is not None:
-        form.revision.data = conflict.file.revision
-        form.fingerprint.data = fmt.fingerprint(conflict.current)
-    return {"conflict": conflict}
-
-
-def _save(form, context, save):
-    """Run a draft save (`save()`), committing when it succeeds: returns (True, its result).
-
-    Otherwise roll back and return (False, None), with what the user must see put in place: the
-    rule broken next to its field (or in context["problems"]), the other person's change
-    (context["conflict"], keeping the user's text in the form) or the draft gone."""
-    try:
-        result = save()
-    except svc.Invalid as exc:
-        db.session.rollback()
-        for name, messages in exc.errors.items():
-            if name:
-                getattr(form, name).errors = [str(m) for m in messages]
-            else:
-                context["problems"] = [str(m) for m in messages]
-        return False, None
-    except Conflict as conflict:
-        db.session.rollback()
-        context.update(_conflict_context(form, conflict))
-        return False, None
-    except DraftGone:
-        db.session.rollback()
-        context.clear()
-        context["conflict"] = Conflict()
-        return False, None
-    db.session.commit()
-    return True, result
+# The editors of a draft's parts (settings, modules, lessons, quizzes, questions): editors.py
+for editor in editors.ALL:
+    editor.register(bp)
 
 
 # My courses --------------------------------------------------------------------------------------
@@ -307,111 +229,12 @@ def draft_file(course, path):
     return response
 
 
-# Course settings (course.yml) --------------------------------------------------------------------
-@bp.route("/<slug>/settings", methods=["GET", "POST"])
-@course_view
-def settings(course):
-    draft = drafts.draft_for(course)
-    if draft is None:
-        return _no_draft(course)
-    context = {}
-    if request.method == "POST":
-        form = CourseSettingsForm()
-        if request.form.get("action") == "preview":
-            files = drafts.all_files(draft)
-            context["preview"] = _preview(course, files, "", form.description.data or "")
-        elif form.validate_on_submit():
-            revision, fingerprint = form.expected()
-            saved, _result = _save(
-                form,
-                context,
-                lambda: svc.save_course_settings(
-                    draft, me(), form.data_for_package(), Expected(revision, fingerprint)
-                ),
-            )
-            if saved:
-                flash(_("The course settings have been saved in the draft."), "success")
-                return redirect(url_for(".settings", slug=course.slug))
-    else:
-        file = drafts.get_file(draft, "course.yml")
-        text = file.text if file else ""
-        form = CourseSettingsForm.from_data(
-            fmt.read_course_yml(text),
-            revision=file.revision if file else 0,
-            fingerprint=fmt.fingerprint(text),
-        )
-    competency_rows(form, minimum=2)
-    return page("authoring/settings.html", course, draft=draft, form=form, **context)
-
-
 # Modules -----------------------------------------------------------------------------------------
 def _draft_outline(course):
     draft = drafts.draft_for(course)
     if draft is None:
         return None, None
     return draft, drafts.outline(draft)
-
-
-@bp.route("/<slug>/add-module", methods=["GET", "POST"])
-@course_view
-def module_new(course):
-    draft, outline = _draft_outline(course)
-    if draft is None:
-        return _no_draft(course)
-    form = ModuleForm()
-    if form.validate_on_submit():
-        try:
-            svc.add_module(draft, me(), outline, form.title.data, form.slug.data, form.summary.data)
-        except svc.Invalid as exc:
-            db.session.rollback()
-            form.slug.errors = [str(m) for m in exc.errors.get("slug", [])]
-        except (Conflict, DraftGone):
-            db.session.rollback()
-            form.slug.errors = [_("Another module of this course has this slug.")]
-        else:
-            db.session.commit()
-            flash(_("The module has been added."), "success")
-            return redirect(url_for(".course", slug=course.slug))
-    return page("authoring/module.html", course, draft=draft, form=form, module=None)
-
-
-@bp.route("/<slug>/modules/<module>", methods=["GET", "POST"])
-@course_view
-def module_edit(course, module):
-    draft, outline = _draft_outline(course)
-    if draft is None:
-        return _no_draft(course)
-    entry = outline.module(module) or abort(404)
-    path = f"{entry.path}/module.yml"
-    file = outline.files.get(path)
-    context = {}
-    if request.method == "POST":
-        form = ModuleForm()
-        if form.validate_on_submit():
-            revision, fingerprint = form.expected()
-            saved, _result = _save(
-                form,
-                context,
-                lambda: svc.save_module(
-                    draft,
-                    me(),
-                    entry,
-                    form.title.data,
-                    form.summary.data,
-                    Expected(revision, fingerprint),
-                ),
-            )
-            if saved:
-                flash(_("The module has been saved."), "success")
-                return redirect(url_for(".course", slug=course.slug))
-    else:
-        text = file.text if file else ""
-        form = ModuleForm(
-            data=fmt.read_module_yml(text),
-            revision=file.revision if file else 0,
-            fingerprint=fmt.fingerprint(text),
-        )
-    return page("authoring/module.html", course, draft=draft, form=form, module=entry, **context)
 
 
 @bp.post("/<slug>/modules/<module>/move")
@@ -441,105 +264,6 @@ def module_delete(course, module):
     return redirect(url_for(".course", slug=course.slug))
 
 
-# Lessons -----------------------------------------------------------------------------------------
-def _upload_context(course, draft, folder, back):
-    form = UploadForm(folder=folder, next=back)
-    form.folder.choices = [SelectChoice(folder, folder or "/")]
-    return {"upload": form, "upload_folder": folder}
-
-
-@bp.route("/<slug>/modules/<module>/lessons/new", methods=["GET", "POST"])
-@course_view
-def lesson_new(course, module):
-    draft, outline = _draft_outline(course)
-    if draft is None:
-        return _no_draft(course)
-    entry = outline.module(module) or abort(404)
-    form = LessonForm()
-    preview = None
-    if form.validate_on_submit():
-        if request.form.get("action") == "preview":
-            preview = _preview(course, outline.files, entry.path, form.body.data or "")
-        else:
-            try:
-                item_slug = svc.add_lesson(draft, me(), entry, form.values())
-            except svc.Invalid as exc:
-                db.session.rollback()
-                form.slug.errors = [str(m) for m in exc.errors.get("slug", [])]
-            except (Conflict, DraftGone):
-                db.session.rollback()
-                form.slug.errors = [_("Another lesson or quiz of this module has this slug.")]
-            else:
-                db.session.commit()
-                flash(_("The lesson has been added to the draft."), "success")
-                return redirect(
-                    url_for(".lesson_edit", slug=course.slug, module=module, item=item_slug)
-                )
-    return page(
-        "authoring/lesson.html",
-        course,
-        draft=draft,
-        form=form,
-        module=entry,
-        item=None,
-        preview=preview,
-        base_dir=entry.path,
-    )
-
-
-@bp.route("/<slug>/lessons/<module>/<item>", methods=["GET", "POST"])
-@course_view
-def lesson_edit(course, module, item):
-    draft, outline = _draft_outline(course)
-    entry = outline.item(module, item) if outline else None
-    if request.method == "GET" and draft is None:
-        return _no_draft(course)
-    if request.method == "GET" and (entry is None or entry.kind != "lesson"):
-        abort(404)
-    context, preview = {}, None
-    if request.method == "POST":
-        form = LessonForm()
-        if entry is None or entry.kind != "lesson":
-            context = {"conflict": Conflict()}  # deleted, published or discarded meanwhile
-        elif form.validate_on_submit():
-            if request.form.get("action") == "preview":
-                preview = _preview(course, outline.files, entry.base_dir, form.body.data or "")
-            else:
-                revision, fingerprint = form.expected()
-                saved, _result = _save(
-                    form,
-                    context,
-                    lambda: svc.save_lesson(
-                        draft, me(), entry, form.values(), Expected(revision, fingerprint)
-                    ),
-                )
-                if saved:
-                    flash(_("The lesson has been saved in the draft."), "success")
-                    return redirect(request.path)
-    else:
-        file = outline.files[entry.path]
-        form = LessonForm(
-            data=fmt.read_lesson(file.text),
-            revision=file.revision,
-            fingerprint=fmt.fingerprint(file.text),
-        )
-    module_entry = outline.module(module) if outline else None
-    base_dir = entry.base_dir if entry else ""
-    if draft is not None:
-        context.update(_upload_context(course, draft, base_dir, request.path))
-    return page(
-        "authoring/lesson.html",
-        course,
-        draft=draft,
-        form=form,
-        module=module_entry,
-        item=entry,
-        preview=preview,
-        base_dir=base_dir,
-        **context,
-    )
-
-
 @bp.post("/<slug>/preview")
 @course_view
 def preview(course):
@@ -548,52 +272,14 @@ def preview(course):
     if not form.validate_on_submit():
         abort(400)
     draft = drafts.draft_for(course)
-    files = drafts.all_files(draft) if draft else {}
+    outline = drafts.outline(draft) if draft else None
     base = (form.base.data or "").strip("/")
-    result = _preview(course, files, base, form.text.data or "")
-    return jsonify(html=result.html, missing=result.missing)
-
-
-# Quizzes -----------------------------------------------------------------------------------------
-def _quiz_entry(outline, module, item):
-    entry = outline.item(module, item) if outline else None
-    return entry if entry is not None and entry.kind == "quiz" else None
-
-
-def _course_language(outline):
-    return (outline.course.get("language") or "id") if outline else "id"
-
-
-@bp.route("/<slug>/modules/<module>/quizzes/new", methods=["GET", "POST"])
-@course_view
-def quiz_new(course, module):
-    draft, outline = _draft_outline(course)
-    if draft is None:
-        return _no_draft(course)
-    entry = outline.module(module) or abort(404)
-    form = QuizForm()
-    if form.validate_on_submit():
-        try:
-            item_slug = svc.add_quiz(draft, me(), entry, {**form.values(), "slug": form.slug.data})
-        except svc.Invalid as exc:
-            db.session.rollback()
-            form.slug.errors = [str(m) for m in exc.errors.get("slug", [])]
-        except (Conflict, DraftGone):
-            db.session.rollback()
-            form.slug.errors = [_("Another lesson or quiz of this module has this slug.")]
-        else:
-            db.session.commit()
-            flash(_("The quiz has been added. Now add its questions."), "success")
-            return redirect(url_for(".quiz_edit", slug=course.slug, module=module, item=item_slug))
-    return page(
-        "authoring/quiz.html",
-        course,
-        draft=draft,
-        form=form,
-        module=entry,
-        item=None,
-        doc=None,
-        role="module",
+    result = preview_text(course, outline, base, form.text.data or "")
+    return jsonify(
+        html=result.html,
+        missing=result.missing,
+        problems=result.problems,
+        warnings=result.warnings,
     )
 
 
@@ -610,195 +296,11 @@ def exam_new(course):
     return redirect(url_for(".quiz_edit", slug=course.slug, module=ROOT, item=form.role.data))
 
 
-@bp.route("/<slug>/quizzes/<module>/<item>", methods=["GET", "POST"])
-@course_view
-def quiz_edit(course, module, item):
-    draft, outline = _draft_outline(course)
-    entry = _quiz_entry(outline, module, item)
-    if request.method == "GET" and draft is None:
-        return _no_draft(course)
-    if request.method == "GET" and entry is None:
-        abort(404)
-    context, preview = {}, None
-    doc = fmt.read_quiz(outline.files[entry.path].text, entry.role, entry.path) if entry else None
-    if request.method == "POST":
-        form = QuizForm()
-        if entry is None:
-            context = {"conflict": Conflict()}
-        elif form.validate_on_submit():
-            if request.form.get("action") == "preview":
-                preview = _preview(course, outline.files, entry.base_dir, form.intro.data or "")
-            else:
-                revision, fingerprint = form.expected()
-                saved, _result = _save(
-                    form,
-                    context,
-                    lambda: svc.save_quiz_settings(
-                        draft, me(), entry, form.values(), Expected(revision, fingerprint)
-                    ),
-                )
-                if saved:
-                    flash(_("The quiz settings have been saved in the draft."), "success")
-                    return redirect(request.path)
-    else:
-        file = outline.files[entry.path]
-        form = QuizForm(
-            data={**doc.settings, "intro": doc.intro},
-            revision=file.revision,
-            fingerprint=fmt.fingerprint(doc.settings_text()),
-        )
-    if entry is not None:
-        context.update(_upload_context(course, draft, entry.base_dir, request.path))
-    return page(
-        "authoring/quiz.html",
-        course,
-        draft=draft,
-        form=form,
-        item=entry,
-        doc=doc,
-        module=outline.module(module) if outline else None,
-        role=entry.role if entry else "module",
-        preview=preview,
-        move=MoveForm(),
-        button=EmptyForm(),
-        new_question=NewQuestionForm(formdata=None),
-        type_labels=QUESTION_TYPE_LABELS,
-        **context,
-    )
-
-
-def _question_form_from(spec, language, file_revision, block_text):
-    form = QuestionForm(
-        data=fmt.question_fields(spec, language),
-        revision=file_revision,
-        fingerprint=fmt.fingerprint(block_text),
-    )
-    form.add_blank_options()
-    return form
-
-
-def _question_preview(course, files, base_dir, form):
-    """The question as learners will see it: prompt, options, explanation."""
-    values = form.values()
-    prompt = "\n\n".join(p for p in (values["text"], values["body"]) if p.strip())
-    parts = [_preview(course, files, base_dir, prompt, id_prefix="p-q-")]
-    options = []
-    if values["type"] == "true_false":
-        options = [
-            {"html": _("True"), "correct": values["tf_answer"] == "true"},
-            {"html": _("False"), "correct": values["tf_answer"] == "false"},
-        ]
-    elif values["type"] in fmt.CHOICE_TYPES:
-        for option in values["options"]:
-            if option["text"].strip():
-                rendered = _preview(course, files, base_dir, option["text"], id_prefix="p-o-")
-                options.append({"html": rendered.html, "correct": option["correct"]})
-    explanation = _preview(course, files, base_dir, values["explanation"], id_prefix="p-e-")
-    missing = parts[0].missing + explanation.missing
-    return {
-        "prompt": parts[0].html,
-        "options": options,
-        "explanation": explanation.html,
-        "missing": missing,
-    }
-
-
-@bp.route("/<slug>/quizzes/<module>/<item>/add-question", methods=["GET", "POST"])
-@course_view
-def question_new(course, module, item):
-    return _question(course, module, item, None)
-
-
-@bp.route("/<slug>/quizzes/<module>/<item>/questions/<qkey>", methods=["GET", "POST"])
-@course_view
-def question_edit(course, module, item, qkey):
-    return _question(course, module, item, qkey)
-
-
-def _question(course, module, item, qkey):
-    draft, outline = _draft_outline(course)
-    entry = _quiz_entry(outline, module, item)
-    if request.method == "GET" and draft is None:
-        return _no_draft(course)
-    if request.method == "GET" and entry is None:
-        abort(404)
-    file = outline.files[entry.path] if entry else None
-    doc = fmt.read_quiz(file.text, entry.role, entry.path) if entry else None
-    block = doc.block(qkey) if doc and qkey else None
-    if request.method == "GET" and qkey and (block is None or block.spec is None):
-        abort(404)
-    language = _course_language(outline)
-    context, preview = {}, None
-    if request.method == "POST":
-        form = QuestionForm()
-        if entry is None or (qkey and block is None):
-            context = {"conflict": Conflict()}
-        elif form.validate_on_submit():
-            if request.form.get("action") == "preview":
-                preview = _question_preview(course, outline.files, entry.base_dir, form)
-            else:
-                expected = None
-                if qkey:
-                    revision, fingerprint = form.expected()
-                    expected = Expected(revision, fingerprint)
-                saved, key = _save(
-                    form,
-                    context,
-                    lambda: svc.save_question(
-                        draft, me(), entry, qkey, form.values(), language, expected
-                    ),
-                )
-                if saved:
-                    flash(_("The question has been saved in the draft."), "success")
-                    if request.form.get("action") == "save_new":
-                        return redirect(
-                            url_for(
-                                ".question_new",
-                                slug=course.slug,
-                                module=module,
-                                item=item,
-                                type=form.type.data,
-                            )
-                        )
-                    return redirect(
-                        url_for(".quiz_edit", slug=course.slug, module=module, item=item)
-                        + f"#q-{key}"
-                    )
-        form.add_blank_options()
-    elif block is not None:
-        form = _question_form_from(block.spec, language, file.revision, block.text)
-    else:
-        new_type = request.args.get("type", "single")
-        form = QuestionForm(
-            data={"type": new_type if new_type in QUESTION_TYPE_LABELS else "single"},
-            revision=file.revision,
-        )
-        form.add_blank_options()
-    number = (
-        (doc.index(qkey) + 1 if qkey and doc.index(qkey) is not None else len(doc.blocks) + 1)
-        if doc
-        else None
-    )
-    return page(
-        "authoring/question.html",
-        course,
-        draft=draft,
-        form=form,
-        item=entry,
-        module=outline.module(module) if outline else None,
-        qkey=qkey,
-        number=number,
-        preview=preview,
-        language=language,
-        **context,
-    )
-
-
 @bp.post("/<slug>/quizzes/<module>/<item>/questions/<qkey>/move")
 @course_view
 def question_move(course, module, item, qkey):
     draft, outline = _draft_outline(course)
-    entry = _quiz_entry(outline, module, item)
+    entry = quiz_entry(outline, module, item)
     form = MoveForm()
     if entry is not None and form.validate_on_submit() and form.value():
         svc.move_question(draft, me(), entry, qkey, form.value())
@@ -812,7 +314,7 @@ def question_move(course, module, item, qkey):
 @course_view
 def question_delete(course, module, item, qkey):
     draft, outline = _draft_outline(course)
-    entry = _quiz_entry(outline, module, item)
+    entry = quiz_entry(outline, module, item)
     if entry is not None and EmptyForm().validate_on_submit():
         svc.delete_question(draft, me(), entry, qkey)
         db.session.commit()
@@ -857,7 +359,7 @@ def _folder_choices(outline):
 def files(course):
     draft, outline = _draft_outline(course)
     if draft is None:
-        return _no_draft(course)
+        return no_draft(course)
     form = UploadForm()
     # Only the course's own folders: the top one and each module's (never a path of one's own).
     form.folder.choices = _folder_choices(outline)
@@ -933,7 +435,7 @@ def _problem_groups(course, outline, problems):
             key, label = f"m:{obj.slug}", _("Module: %(title)s", title=obj.title)
             url = url_for(".module_edit", slug=course.slug, module=obj.slug)
         elif kind == "item":
-            key, label, url = f"i:{obj.key}", obj.title, _edit_url(course, obj)
+            key, label, url = f"i:{obj.key}", obj.title, edit_url(course, obj)
             if obj.kind == "quiz" and problem.line:
                 doc = quiz_docs.get(obj.path)
                 if doc is None:
@@ -947,7 +449,7 @@ def _problem_groups(course, outline, problems):
                         number=doc.blocks.index(block) + 1,
                         line=problem.line,
                     )
-                    url = _edit_url(course, obj, block.key)
+                    url = edit_url(course, obj, block.key)
         elif kind == "file":
             key, label, url = "files", _("Files"), url_for(".files", slug=course.slug)
         else:
@@ -960,6 +462,7 @@ def _problem_groups(course, outline, problems):
                 "url": url,
                 "message": problem.message,
                 "file": problem.file,
+                "line": problem.line,
             }
         )
     return list(groups.values())
@@ -983,52 +486,80 @@ def _changes(draft, files, base):
 def publish(course):
     draft, outline = _draft_outline(course)
     if draft is None:
-        return _no_draft(course)
+        return no_draft(course)
     if request.method == "POST":
         if not EmptyForm().validate_on_submit():
             abort(400)
         result, problems = drafts.publish(draft, me())
         if result is not None:
             db.session.commit()
-            if result.status == UNCHANGED:
-                flash(
-                    _(
-                        "The draft was identical to version %(number)d: nothing new was "
-                        "published. The draft has been closed.",
-                        number=result.version.number,
-                    ),
-                    "info",
-                )
-            else:
-                flash(
-                    _(
-                        "Version %(number)d has been published. Learners see it from now on; "
-                        "their progress carries over.",
-                        number=result.version.number,
-                    ),
-                    "success",
-                )
+            _flash_published(result)
+            _flash_warnings(_problem_groups(course, outline, problems))
             return redirect(url_for(".versions", slug=course.slug))
         db.session.rollback()
-        status = 422
+        package, status = None, 422
     else:
-        _package, problems = drafts.check(draft)
+        package, problems = drafts.check(draft)
+        problems = problems or package.warnings
         status = 200
-    package = None if problems else _package
-    groups = _problem_groups(course, outline, problems)
-    stale = draft.base_version_id != course.current_version_id
-    changes = _changes(draft, outline.files, draft.base_version)
+    errors = [p for p in problems if not p.warning]
+    warnings = [p for p in problems if p.warning]
     return page(
         "authoring/publish.html",
         course,
         draft=draft,
-        groups=groups,
-        problems=problems,
-        package=package,
-        stale=stale,
-        changes=changes,
+        groups=_problem_groups(course, outline, errors),
+        problems=errors,
+        warnings=warnings,
+        warning_groups=_problem_groups(course, outline, warnings),
+        package=None if errors else package,
+        stale=draft.base_version_id != course.current_version_id,
+        changes=_changes(draft, outline.files, draft.base_version),
         button=EmptyForm(),
     ), status
+
+
+def _flash_published(result):
+    if result.status == UNCHANGED:
+        message = _(
+            "The draft was identical to version %(number)d: nothing new was published. "
+            "The draft has been closed.",
+            number=result.version.number,
+        )
+        flash(message, "info")
+    else:
+        message = _(
+            "Version %(number)d has been published. Learners see it from now on; their "
+            "progress carries over.",
+            number=result.version.number,
+        )
+        flash(message, "success")
+
+
+FLASHED_WARNINGS = 10  # the rest is counted: flashed messages travel in the session cookie
+
+
+def _flash_warnings(groups):
+    """The package check's warnings, after publishing (the draft and its pages are gone)."""
+    found = [(g["label"], p) for g in groups for p in g["problems"]]
+    if not found:
+        return
+    flash(
+        ngettext(
+            "The published version has %(num)d warning: it does not stop learners, but they "
+            "see this part differently than written.",
+            "The published version has %(num)d warnings: they do not stop learners, but they "
+            "see these parts differently than written.",
+            len(found),
+        ),
+        "warning",
+    )
+    for label, problem in found[:FLASHED_WARNINGS]:
+        where = problem["file"] + (f":{problem['line']}" if problem["line"] else "")
+        flash(f"{label} ({where}): {problem['message']}", "warning")
+    if len(found) > FLASHED_WARNINGS:
+        rest = len(found) - FLASHED_WARNINGS
+        flash(ngettext("… and %(num)d more.", "… and %(num)d more.", rest), "warning")
 
 
 # Versions and packages ---------------------------------------------------------------------------

@@ -475,3 +475,71 @@ def delete_question(draft, actor, item, key):
         return fmt.write_quiz(doc)
 
     drafts.update_text(draft, item.path, actor, transform)
+
+
+# Material to convert (a zip of Markdown, a Word file) --------------------------------------------
+def read_upload(stream, max_bytes):
+    """The uploaded file's bytes; Refused past `max_bytes` (nothing beyond it is read)."""
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise Refused(
+            _l("The file is larger than %(limit)s, the limit for an import.", limit=size(max_bytes))
+        )
+    return data
+
+
+def size(n):
+    """A byte count as instructors read it: 50 MB, 1.5 MB, 200 KB."""
+    mb = 1024 * 1024
+    return f"{n / mb:.3g} MB" if n >= mb else f"{-(-n // 1024)} KB"
+
+
+@dataclass
+class Conversion:
+    """Material converted into package files, and what the package check says of them."""
+
+    kind: str  # convert.FOLDER | convert.DOCX
+    name: str  # the uploaded file's name
+    result: object  # convert.ConvertResult: files, problems (what could not be brought over)
+    package: object | None  # the draft as a package, when it is already valid
+    problems: list  # the draft's package problems when it is not valid yet
+
+    @property
+    def report(self):
+        """Everything the instructor should read: what was not brought over, then what the
+        package check found (problems, or the warnings of a valid draft)."""
+        checked = self.package.warnings if self.package is not None else self.problems
+        return list(self.result.problems) + list(checked)
+
+
+def convert_upload(data, name, limits):
+    """Convert uploaded material with the same converter as `flask content convert`.
+
+    Raises convert.ConvertError with the instructor's message; writes nothing."""
+    from ..content import convert as C
+
+    result = C.convert_upload(data, name=name, limits=limits)
+    package, problems = C.load_files(result.files, limits)
+    return Conversion(C.sniff(data), name, result, package, [] if package else problems)
+
+
+def create_converted_course(actor, conversion):
+    """A new, unpublished course whose draft holds the converted files; `actor` is its
+    instructor. A taken slug gets a free one (kursus-2...), written into course.yml."""
+    from ..content import convert as C
+
+    files = conversion.result.files
+    slug = C.draft_slug(files)
+    taken = not fmt.valid_slug(slug) or (
+        db.session.scalar(select(Course.id).where(Course.slug == slug)) is not None
+    )
+    if taken:
+        slug = _free_slug(slug or "kursus")
+        files = C.set_slug(files, slug)
+    course = Course(slug=slug)
+    course.owners.append(actor)
+    db.session.add(course)
+    db.session.flush()
+    drafts.start_draft(course, actor, files=files)
+    audit(actor, "course.create", course, slug=slug, converted_from=conversion.kind)
+    return course

@@ -26,18 +26,49 @@ document.addEventListener("DOMContentLoaded", function () {
       }).then(function (json) {
         pane.hidden = false;
         pane.querySelector(".prose").innerHTML = json.html;
-        var missing = pane.querySelector(".missing");
-        missing.textContent = "";
-        json.missing.forEach(function (url) {
-          var li = document.createElement("li");
-          li.textContent = (pane.getAttribute("data-missing-label") || "") + url;
-          missing.appendChild(li);
-        });
+        fill(pane.querySelector(".missing"), json.problems || [], "");
+        var warnings = pane.querySelector(".preview-warnings");
+        fill(warnings, json.warnings || [], warnings.getAttribute("data-label") || "");
       }).catch(function () {
         button.removeAttribute("data-preview");
         button.click(); // fall back to the server-rendered page
       }).then(function () { button.disabled = false; });
     });
+  });
+
+  // The validator's messages about the previewed links, one per item (hidden when none).
+  function fill(list, messages, label) {
+    list.textContent = "";
+    messages.forEach(function (message) {
+      var li = document.createElement("li");
+      li.textContent = label + message;
+      list.appendChild(li);
+    });
+    list.hidden = messages.length === 0;
+  }
+
+  // "Upload image" inserts the image's Markdown where the cursor is in the text: the position
+  // goes along in the hidden field `cursor`, in characters (code points, as Python counts),
+  // with each line break as one. Without a position the server puts the image at the end.
+  document.querySelectorAll("input[data-cursor-for]").forEach(function (hidden) {
+    var text = document.getElementById(hidden.getAttribute("data-cursor-for"));
+    if (!text || !hidden.form) { return; }
+    var touched = false;
+    ["focus", "click", "keyup", "select"].forEach(function (name) {
+      text.addEventListener(name, function () { touched = true; });
+    });
+    hidden.form.addEventListener("submit", function () {
+      hidden.value = touched ? String(Array.from(text.value.slice(0, text.selectionStart)).length) : "";
+    });
+    var after = hidden.getAttribute("data-cursor-after");
+    if (after !== null) { // just uploaded: the cursor goes after the inserted Markdown
+      var index = 0;
+      var chars = Array.from(text.value);
+      for (var i = 0; i < Number(after) && i < chars.length; i++) { index += chars[i].length; }
+      text.focus();
+      text.setSelectionRange(index, index);
+      touched = true;
+    }
   });
 
   // The question editor shows only the answer fields of the chosen type.
