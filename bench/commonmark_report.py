@@ -154,7 +154,13 @@ class _Normaliser(HTMLParser):
         self._ref(char, f"&#{name};")
 
     def _ref(self, char, fallback):
-        self._text(_escape(char) if char is not None else fallback)
+        # In text, `&quot;` and `"` are the same character (cmark writes the one, html5lib the
+        # other); only `&`, `<` and `>` must stay written as references.
+        if char is None:
+            text = fallback
+        else:
+            text = char.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        self._text(text)
         self.last = "ref"
 
     def handle_comment(self, data):
@@ -197,7 +203,9 @@ def judge(example):
     if mine == normalise(_demoted(expected)):
         return "headings", ours
     for candidate in (expected, _demoted(expected)):
-        if mine == normalise(sanitize_html(candidate)):
+        # Stripped as render_markdown strips: html5lib would reopen an unclosed inline tag
+        # (`<b>`, `<a>`) for the spec's final newline, after the paragraph.
+        if mine == normalise(sanitize_html(candidate.strip())):
             return "sanitizer", ours
     if "<" not in example["markdown"] and _unlinked(mine) == normalise(expected):
         return "bare-urls", ours

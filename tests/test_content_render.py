@@ -68,11 +68,27 @@ XSS_VECTORS = [
     '<frameset><frame src="javascript:alert(1)"></frameset>',
     "<isindex type=image src=1 onerror=alert(1)>",
     "<textarea><script>alert(1)</script></textarea>",
+    # CommonMark link syntax (elearn.content.mdlinks): angle brackets, entities, escapes.
+    "[sudut](<javascript:alert(1)>)",
+    "[entitas](j&#97;vascript:alert(1))",
+    "[hex](&#x6A;avascript&#x3A;alert(1) 'judul')",
+    "[escape](javascript\\:alert(1))",
+    "[tab](<java&#x09;script:alert(1)>)",
+    "[kurung](javascript:alert(1) (judul))",
+    "![data](<data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+>)",
+    "[![gambar](javascript:alert(1))](javascript:alert(2))",
+    '![alt " onerror="alert(1)](https://ok.example/a.png)',
+    '[judul](https://ok.example "<script>alert(1)</script>")',
 ]
 
 # Multi-line vectors, for lesson bodies only.
 XSS_BLOCKS = [
     "[ref]\n\n[ref]: javascript:alert(1)",
+    '[sudut][]\n\n[sudut]: <javascript:alert(1)> "judul"',
+    "[Besar][KECIL]\n\n[kecil]:\n  j&#97;vascript:alert(1)\n  'judul\n  dua baris'",
+    "[escape]\n\n[escape]: javascript\\:alert(1)",
+    "![gambar]\n\n[gambar]: data:text/html;base64,PHNjcmlwdD4=",
+    "[pertama]\n\n[pertama]: https://ok.example\n[pertama]: javascript:alert(1)",
     'Paragraf\n{: onclick="alert(1)" style="color:red" }',
     '## Judul {: onmouseover="alert(1)" }',
     "<div>\n<script>\nalert(1)\n</script>\n</div>",

@@ -152,6 +152,8 @@ CONTEXTS = [
     "| a | b |\n|---|---|\n| {v} | x \\| y |\n",  # a table cell with escaped pipes
     "Lihat https://example.go.id {v} www.example.go.id\n",  # next to autolinks
     "- langkah\n  ```html\n  {v}\n  ```\n",  # fenced code in a list item
+    "***tebal {v} miring*** dan _garis {v}_\n",  # CommonMark emphasis
+    "[teks {v}](/a) ![gambar {v}][g]\n\n[g]: /g.png\n",  # link text and image alt
 ]
 
 
@@ -208,15 +210,19 @@ def test_commonmark_conformance_does_not_fall_back():
     import commonmark_report
 
     results = commonmark_report.report()
-    # Measured when issue 12 was done, with pymdown-extensions 12 (Debian 12's Python 3.11.2
-    # cannot install 13); raise them as the renderer improves.
+    # Measured with pymdown-extensions 12 (Debian 12's Python 3.11.2 cannot install 13) after
+    # the CommonMark links, emphasis, fences and tables work (98.7% in all); raise them as it
+    # improves.
     floors = {
-        "Lists": 90, "List items": 93, "Fenced code blocks": 78, "Block quotes": 90,
-        "Tables (extension)": 75, "Autolinks": 92, "Autolinks (extension)": 90,
-        "Emphasis and strong emphasis": 89, "Links": 65, "Images": 68,
+        "Lists": 100, "List items": 93, "Fenced code blocks": 96, "Block quotes": 100,
+        "Tables (extension)": 100, "Autolinks": 92, "Autolinks (extension)": 100,
+        "Emphasis and strong emphasis": 100, "Links": 100, "Images": 100,
     }  # fmt: skip
     rates = {section: commonmark_report.rate(row) for section, row in results.items()}
     assert {s: r for s, r in rates.items() if r < floors[s]} == {}
+    passed = sum(row["pass"] for row in results.values())
+    counted = sum(row["pass"] + row["fail"] for row in results.values())
+    assert passed / counted >= 0.95
     # Every deliberate difference is a known kind.
     reasons = {r for row in results.values() for _, r in row["deliberate"]}
     assert reasons <= set(commonmark_report.DELIBERATE)
@@ -235,3 +241,199 @@ def test_a_bare_url_keeps_its_balanced_parentheses_and_not_the_sentence_around_i
     assert "<a" not in render("kodehttps://contoh.go.id") and "<a" not in render(
         "<http://a.go.id b>"
     )
+
+
+# CommonMark links and images (elearn.content.mdlinks) ----------------------------------------
+def _links(text, resolve_link=None):
+    return render_markdown(text, resolve_link=resolve_link)
+
+
+def test_inline_links_take_titles_in_three_quotes_and_angle_bracket_destinations():
+    seen = []
+
+    def resolve(url):
+        seen.append(url)
+        return "/paket/" + url.lstrip("/")
+
+    html = _links(
+        "[Jadwal](</berkas/jadwal kerja.pdf> \"Jadwal\") [b](/b 'Dua') [c](/c (Tiga))", resolve
+    )
+    assert '<a href="/paket/berkas/jadwal kerja.pdf" title="Jadwal"' in html
+    assert 'href="/paket/b" title="Dua"' in html and 'href="/paket/c" title="Tiga"' in html
+    assert seen == ["/berkas/jadwal kerja.pdf", "/b", "/c"]  # package links still resolved
+
+
+def test_link_destinations_keep_balanced_parentheses_and_decode_escapes_and_entities():
+    html = _links("[Pancasila](https://id.wikipedia.org/wiki/Pancasila_(ideologi)) selesai.")
+    assert 'href="https://id.wikipedia.org/wiki/Pancasila_(ideologi)"' in html
+    assert "</a> selesai." in html
+    html = _links(
+        '[a](https://x.example/foo\\)\\:) [b](https://x.example "kata &quot;kunci&quot;")'
+    )
+    assert 'href="https://x.example/foo):"' in html
+    assert 'title="kata &quot;kunci&quot;"' in html
+    assert 'href="https://x.example/caf%C3%A9"' in _links("[c](https://x.example/caf%C3%A9)")
+    assert 'href="https://x.example/café"' in _links("[c](https://x.example/caf&eacute;)")
+
+
+def test_text_that_is_not_a_link_stays_text():
+    html = _links("[spasi](/a b) dan [baris](/a\n/b) dan [tutup](<a\\>)")
+    assert "<a" not in html
+    assert "[spasi](/a b)" in html and "[tutup](&lt;a&gt;)" in html
+
+
+def test_reference_links_full_collapsed_and_shortcut_with_case_folded_labels():
+    html = _links(
+        "[Peraturan][PP 11], [pp 11][] dan [PP 11].\n\n"
+        '[pp  11]: https://jdih.go.id/pp11 "PP 11/2017"\n'
+        "[PP 11]: https://lain.example/yang-kedua"
+    )
+    assert html.count('<a href="https://jdih.go.id/pp11" title="PP 11/2017"') == 3
+    assert "lain.example" not in html  # the first definition wins
+    assert ">Peraturan</a>, " in html and ">pp 11</a> dan " in html and ">PP 11</a>." in html
+
+
+def test_reference_definitions_may_span_lines_and_are_not_shown():
+    html = _links(
+        "[Undang-Undang] dan [Sanksi][Pasal\n  12]\n\n"
+        "[undang-undang]:\n  https://jdih.go.id/uu\n  'Judul yang\n  panjang'\n"
+        "[pasal 12]: <https://jdih.go.id/uu#pasal 12>"
+    )
+    assert '<a href="https://jdih.go.id/uu" title="Judul yang\npanjang"' in html
+    assert 'href="https://jdih.go.id/uu#pasal 12"' in html and ">Sanksi</a>" in html
+    assert "[undang-undang]" not in html and "jdih.go.id/uu\n" not in html
+
+
+def test_a_definition_inside_a_paragraph_is_text_and_an_undefined_reference_too():
+    html = _links("Teks\n[a]: /tujuan\n\n[a] dan [b][a]")
+    assert "<a" not in html and "[a]: /tujuan" in html
+
+
+def test_links_do_not_nest_the_inner_one_wins():
+    html = _links("[luar [dalam](/dalam)](/luar)")
+    assert html == '<p>[luar <a href="/dalam" rel="noopener noreferrer">dalam</a>](/luar)</p>'
+    html = _links("[a *b [c](/c)*](/a)")
+    assert html == '<p>[a <em>b <a href="/c" rel="noopener noreferrer">c</a></em>](/a)</p>'
+
+
+def test_an_image_inside_a_link_and_an_image_alt_is_its_plain_text():
+    html = _links("[![logo *BKN*](logo.png)](https://bkn.go.id)", lambda url: "/media/" + url)
+    assert re.search(
+        r'<a href="https://bkn.go.id" rel="noopener noreferrer"><img alt="logo BKN"[^>]*'
+        r' src="/media/logo.png"></a>',
+        html,
+    ), html
+    html = _links(
+        "![peta *jalan* [kota](https://x.example) `A1`][peta]\n\n[peta]: p.png",
+        lambda url: "/media/" + url,
+    )
+    assert 'alt="peta jalan kota A1"' in html and "<em>" not in html and "<code>" not in html
+
+
+def test_raw_html_and_code_spans_bind_tighter_than_link_brackets():
+    assert "<a" not in _links("[kode `](https://x.example)`")
+    assert "<code>](https://x.example)</code>" in _links("[kode `](https://x.example)`")
+
+
+def test_every_ascii_punctuation_can_be_escaped():
+    html = _links('\\: \\; \\" \\@ \\~ \\$ \\% \\& \\=')
+    assert html == '<p>: ; " @ ~ $ % &amp; =</p>'
+
+
+# Fenced code, code spans, tables, quotes -----------------------------------------------------
+def test_an_empty_fenced_block_is_empty_and_blank_lines_in_code_are_kept():
+    assert re.sub(r"<span></span>", "", _links("```\n```")) == (
+        '<div class="codehilite"><pre><code></code></pre></div>'
+    )
+    html = _links("- a\n- ```\n  b\n\n\n  ```\n- c")
+    assert "<code>b\n\n\n</code>" in html and html.count("<li>") == 3
+
+
+def test_an_unclosed_fence_runs_to_the_end_and_only_a_long_enough_fence_closes_it():
+    html = _links("`````\n\n```\naaa\n")
+    assert "<code>\n```\naaa\n</code>" in html
+    html = _links("~~~~\nkode\n~~~ ~~\n~~~\n~~~~~\nsesudah")
+    assert "<code>kode\n~~~ ~~\n~~~\n</code>" in html and "<p>sesudah</p>" in html
+
+
+def test_a_backtick_fence_info_string_may_not_contain_a_backtick():
+    html = _links("``` ```\naaa")
+    assert html == "<p><code> </code>\naaa</p>"
+
+
+def test_code_spans_lose_one_space_each_side_only():
+    assert _links("`` `x` ``") == "<p><code>`x`</code></p>"
+    assert _links("`  dua  `") == "<p><code> dua </code></p>"
+    assert _links("`baris\nbaru`") == "<p><code>baris baru</code></p>"
+
+
+def test_table_rows_run_until_another_block_and_a_header_alone_has_no_body():
+    html = _links("| a | b |\n| - | - |\n| 1 | 2 |\nbaris\n> kutipan")
+    assert "<td>baris</td>" in html and "<blockquote>" in html
+    assert html.index("</table>") < html.index("<blockquote>")
+    html = _links("| a | b |\n| - | - |")
+    assert "<tbody>" not in html and "<td>" not in html and "<th>a</th>" in html
+
+
+def test_a_paragraph_after_a_quote_that_ends_with_a_blank_quote_line_is_outside_it():
+    html = _links("> kutipan\n>\nsesudah")
+    assert html.index("</blockquote>") < html.index("<p>sesudah</p>")
+    html = _links("* a\n  > b\n  >\n* c")  # still a tight list
+    assert "<p>a</p>" not in html and "<li>c</li>" in html
+
+
+def test_a_bare_url_leaves_out_a_trailing_entity_reference():
+    html = _links("www.bkn.go.id/cari?q=asn&hl;")
+    assert 'href="http://www.bkn.go.id/cari?q=asn"' in html and "</a>&amp;hl;" in html
+
+
+def test_the_one_fence_scanner():
+    from elearn.content.mdext import fence_mask
+
+    lines = ["a", "````md", "```", "## bukan judul", "````", "## judul", "~~~", "x"]
+    assert fence_mask(lines) == [False, True, True, True, True, False, True, True]
+    assert fence_mask(["``` `x` ```", "## judul"]) == [False, False]
+    assert fence_mask(["- a", "    ```", "    ## b", "    ```"], nested=True) == [
+        False, True, True, True
+    ]  # fmt: skip
+
+
+def test_quiz_questions_inside_a_long_fence_are_not_questions():
+    from elearn.content.quizparse import parse_questions
+
+    body = (
+        "Pengantar\n\n````md\n```\n## Bukan soal\n```\n````\n\n"
+        "## Soal satu\n\n- [x] Ya\n- [ ] Tidak\n"
+    )
+    problems = []
+    intro, questions = parse_questions(body, 1, "kuis.md", problems)
+    assert [q.key for q in questions] == ["soal-satu"]
+    assert "## Bukan soal" in intro
+
+
+# CommonMark emphasis (elearn.content.mdemphasis) -----------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        ('a*"kutip"* dan a**"kutip"**', '<p>a*"kutip"* dan a**"kutip"**</p>'),  # not flanking
+        ("*(*miring*)*", "<p><em>(<em>miring</em>)</em></p>"),
+        ("***kuat***", "<p><em><strong>kuat</strong></em></p>"),
+        ("*foo**bar**baz*", "<p><em>foo<strong>bar</strong>baz</em></p>"),  # rule of 3
+        ("nama_berkas_baru dan __init__", "<p>nama_berkas_baru dan <strong>init</strong></p>"),
+        ("**(**foo)", "<p>**(**foo)</p>"),
+        (
+            "*[tautan](/a)* **`kode`**",
+            '<p><em><a href="/a" rel="noopener noreferrer">tautan</a></em>'
+            " <strong><code>kode</code></strong></p>",
+        ),
+    ],
+)  # fmt: skip
+def test_emphasis_follows_commonmark_delimiter_runs(text, html):
+    assert render_markdown(text) == html
+
+
+def test_deep_nesting_renders_without_failing():
+    html = render_markdown("*" * 3000 + "a" + "*" * 3000)
+    assert "a" in html and html.count("<strong>") <= 25
+    html = render_markdown("![" * 1500 + "a" + "](b.png)" * 1500)
+    assert html.count("<img") == 1

@@ -11,8 +11,12 @@ canonical fences with blank lines around them, "1." for "1)". Where the two stil
 
 The other pieces: autolinks `<scheme:...>` and raw HTML tags as CommonMark defines them (so
 `<nama berkas>`-like text that is no tag is shown, not dropped), `\\|` in table cells is `|`,
-a block quote after a blank line is a new quote, a table ends at a line without a pipe, and a
-body that uses `#` headings moves every heading one level down (the lesson title is the h1).
+a block quote after a blank line is a new quote, a table ends where another block begins (a
+line of plain text is one more row, as on GitHub), a header row alone has no body, and a
+body that uses `#` headings moves every heading one level down (the lesson title is the h1),
+code spans keep their inner spaces, an empty fence is an empty block, and `fence_opening`,
+`closes_fence` and `fence_mask` are the one definition of a code fence (quizparse uses them).
+Links and images are elearn.content.mdlinks, emphasis elearn.content.mdemphasis.
 Everything produced still goes through the sanitizer in render.py.
 """
 
@@ -22,7 +26,12 @@ import xml.etree.ElementTree as etree
 from markdown import util
 from markdown.blockprocessors import BlockQuoteProcessor
 from markdown.extensions import Extension
-from markdown.inlinepatterns import HtmlInlineProcessor, InlineProcessor
+from markdown.inlinepatterns import (
+    BACKTICK_RE,
+    BacktickInlineProcessor,
+    HtmlInlineProcessor,
+    InlineProcessor,
+)
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
@@ -31,6 +40,9 @@ from markdown.treeprocessors import Treeprocessor
 # when the bullet or the delimiter changes; Python-Markdown would merge them). Removed again by
 # the treeprocessor, and stripped from the author's text first.
 _SPLIT = "\ue000"
+# The only line of a fenced block that has none: Pygments writes an empty block as one empty
+# line, CommonMark as nothing; `_EmptyCode` takes the line out again.
+_EMPTY = "\ue001"
 
 _BULLET = re.compile(r"^( {0,3})([-*+])( +|$)")
 _ORDERED = re.compile(r"^( {0,3})(\d{1,9})([.)])( +|$)")
@@ -51,6 +63,47 @@ _LANG = re.compile(r"^[\w#.+-]+$")
 
 def _indent(text):
     return len(text) - len(text.lstrip(" "))
+
+
+# Code fences: the one place that says what opens and closes one (the block normaliser below,
+# the table-pipe pass, quizparse and convert all ask these).
+def fence_opening(line):
+    """(indent, character, length, info string) if the line opens a fenced code block.
+
+    CommonMark: up to 3 spaces, then 3 or more backticks or tildes; a backtick fence's info
+    string may not contain a backtick (``` ``x`` ``` is a code span in a paragraph)."""
+    m = _FENCE_OPEN.match(line)
+    if not m or (m.group(2)[0] == "`" and "`" in m.group(3)):
+        return None
+    return len(m.group(1)), m.group(2)[0], len(m.group(2)), m.group(3).strip()
+
+
+def closes_fence(line, char, length):
+    """Whether the line closes a fence of `length` times `char`: up to 3 spaces, at least as
+    many of the same character, nothing else after them but spaces."""
+    stripped = line.strip()
+    return (
+        _indent(line) < 4 and bool(stripped) and set(stripped) == {char} and len(stripped) >= length
+    )
+
+
+def fence_mask(lines, nested=False):
+    """One boolean per line: inside a fenced code block (its fence lines included). A fence
+    left open runs to the end. `nested`: also fences indented further (in list items), as a
+    line-based reader that does not follow containers needs them."""
+    mask, fence = [], None
+    for line in lines:
+        text = line.lstrip(" \t") if nested else line
+        if fence is None:
+            opened = fence_opening(text)
+            if opened is not None:
+                fence = opened[1:3]
+            mask.append(fence is not None)
+        else:
+            mask.append(True)
+            if closes_fence(text, *fence):
+                fence = None
+    return mask
 
 
 class _Quote:
@@ -115,10 +168,14 @@ class _Normalizer:
         self.out = []
         self.stack = []  # open containers, outermost first
         self.lists = []
-        self.fence = None  # (char, length, indent, owner depth)
+        self.fence = None  # (char, length, indent, owner depth, index of its first line in out)
+        self.fence_blank_end = False  # its last line so far is blank
         self.paragraph = False  # an open paragraph in the innermost container
         self.html = False  # inside an HTML block (until a blank line)
         self.blank_before = False
+        # The deepest block quote the last blank line was in (">"): a blank line inside a quote
+        # separates nothing in the lists around that quote.
+        self.blank_quote = -1
         self.closed_list = {}  # depth -> the list that just ended there (for siblings)
 
     # Writing -------------------------------------------------------------------------------
@@ -168,8 +225,10 @@ class _Normalizer:
                 self.close_fence()
             if self.stack_opening():
                 self.flush_markers()  # an empty item
+            quote = False
             while len(self.stack) > depth:
                 container = self.stack.pop()
+                quote = quote or container.kind == "quote"
                 if container.kind == "item":
                     self.closed_list[len(self.stack)] = container.list
             self.paragraph = False
@@ -177,11 +236,18 @@ class _Normalizer:
             for level in list(self.closed_list):
                 if level > depth:
                     del self.closed_list[level]
-            if self.out and self.out[-1].strip(" >"):
-                self.blank(depth)  # or Python-Markdown would read what follows lazily
+            # Or Python-Markdown would read what follows lazily (a quote's own blank line ">"
+            # does not end it for Python-Markdown).
+            if self.out and (self.out[-1].strip(" >") or (quote and self.out[-1].strip())):
+                self.blank(depth)
 
     def close_fence(self):
-        char, length, _, depth = self.fence
+        char, length, _, depth, first = self.fence
+        if len(self.out) == first:
+            self.emit(_EMPTY, depth)
+        elif self.fence_blank_end:
+            # superfences joins the lines without a last newline: a blank last line would be lost.
+            self.out.append(self.out[-1])
         self.emit(char * length, depth)
         self.blank(depth)
         self.fence = None
@@ -213,10 +279,15 @@ class _Normalizer:
     # The main loop -------------------------------------------------------------------------
     def run(self, lines):
         for line in lines:
-            self.line(line.replace(_SPLIT, ""))
+            self.line(line.replace(_SPLIT, "").replace(_EMPTY, ""))
         self.close_to(0)
         if self.fence is not None:
-            self.close_fence()  # a fence may run to the end of the text
+            # A fence may run to the end of the text; the blank lines that end every text
+            # (Python-Markdown adds two) are not its content.
+            while len(self.out) > self.fence[4] and not self.out[-1].strip(" >"):
+                self.out.pop()
+                self.fence_blank_end = False
+            self.close_fence()
         while self.out and not self.out[-1].strip():
             self.out.pop()
         # Python-Markdown's own preprocessor ends the text with two blank lines; its parser
@@ -239,26 +310,25 @@ class _Normalizer:
         if not rest.strip():
             self.blank_line()
             return
-        if self.blank_before:
+        if self.blank_before and self.stack and self.blank_quote < len(self.stack) - 1:
             # Content after a blank line: two blocks of this item -> its list is loose.
-            for container in reversed(self.stack):
-                if container.kind != "item":
-                    break
-                if container.has_content:
-                    container.list.tight = False
-                break
+            container = self.stack[-1]
+            if container.kind == "item" and container.has_content:
+                container.list.tight = False
         self.open_containers(rest)
 
     def blank_line(self):
         self.paragraph = False
         self.html = False
         self.blank_before = True
+        quotes = [i for i, c in enumerate(self.stack) if c.kind == "quote"]
+        self.blank_quote = quotes[-1] if quotes else -1
         if self.stack and self.stack[-1].kind == "item" and not self.stack[-1].has_content:
             return  # the blank line right after an empty marker
         self.blank(keep=True)
 
     def is_lazy(self, rest):
-        if not rest.strip() or _QUOTE.match(rest) or _FENCE_OPEN.match(rest):
+        if not rest.strip() or _QUOTE.match(rest) or fence_opening(rest):
             return False
         if _ATX.match(rest) or _THEMATIC.match(rest) or _HTML_START.match(rest):
             return False
@@ -279,6 +349,7 @@ class _Normalizer:
                 if not rest.strip():
                     self.emit("")
                     self.blank_before = True
+                    self.blank_quote = len(self.stack) - 1
                     return
                 continue
             if not self.paragraph and _BODY_START.match(rest):
@@ -294,7 +365,7 @@ class _Normalizer:
             previous = self.closed_list.get(depth)
             if previous is not None and previous.ordered == ordered and previous.mark == mark:
                 lst = previous
-                if self.blank_before:
+                if self.blank_before and self.blank_quote < depth:
                     lst.tight = False
             else:
                 if previous is not None and previous.ordered == ordered:
@@ -347,17 +418,18 @@ class _Normalizer:
         ended_list = self.closed_list.pop(depth, None)  # a block between lists parts them
         # Python-Markdown lets nothing but a fence (or an item's opening line) begin a block in
         # the middle of a paragraph; everything else is the paragraph's text, as in CommonMark.
-        fence = _FENCE_OPEN.match(rest) if _indent(rest) < 4 else None
-        if fence and not (fence.group(2)[0] == "`" and "`" in fence.group(3)):
+        fence = fence_opening(rest)
+        if fence:
             self.before_block()
             self.flush_markers()
             if self.out and self.out[-1].strip(" >"):
                 self.blank()
-            info = fence.group(3).strip().split()
-            lang = info[0] if info and _LANG.match(info[0]) else ""
-            char, length = fence.group(2)[0], len(fence.group(2))
+            indent, char, length, info = fence
+            words = info.split()
+            lang = words[0] if words and _LANG.match(words[0]) else ""
             self.emit(char * length + lang)
-            self.fence = (char, length, len(fence.group(1)), depth)
+            self.fence = (char, length, indent, depth, len(self.out))
+            self.fence_blank_end = False
             self.html = False
             return
         if self.html or (not self.paragraph and _HTML_START.match(rest)):
@@ -393,13 +465,18 @@ class _Normalizer:
         return any(c.kind == "item" and c.opening for c in self.stack)
 
     def fence_line(self, rest):
-        char, length, indent, depth = self.fence
-        stripped = rest.strip()
-        if _indent(rest) < 4 and stripped and set(stripped) == {char} and len(stripped) >= length:
+        char, length, indent, depth, _ = self.fence
+        if closes_fence(rest, char, length):
             self.close_fence()
             return
         body = rest[min(indent, _indent(rest)) :]
-        self.emit(body, depth)
+        self.fence_blank_end = not body.strip()
+        if body.strip() or not depth:
+            self.emit(body, depth)
+        else:
+            # A blank line of code inside a container keeps the container's indentation:
+            # Python-Markdown would otherwise end the item's block there (and lose the line).
+            self.out.append(self.prefix(depth) + body)
 
 
 _PYMD_ITEM = re.compile(r"^( {0,3})(\d+)(\.)(?= )|^( {0,3})([*+-])(?= )")
@@ -424,6 +501,27 @@ _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 _TABLE_DELIMITER = re.compile(r"^ {0,3}\|? *:?-+:? *(\| *:?-+:? *)*\|? *$")
 
 
+def _ends_table(line):
+    """A line that begins another block, where a table ends (GFM; a line of text is a row)."""
+    if _QUOTE.match(line) or fence_opening(line) or _ATX.match(line):
+        return True
+    if _THEMATIC.match(line) or _HTML_START.match(line) or _indent(line) >= 4:
+        return True
+    return _item_start(line, interrupts_paragraph=True) is not None
+
+
+_CONTAINER_PREFIX = re.compile(r"^(?:> ?| {4})*")
+
+
+def _row(line, container):
+    """Whether a line after a table's delimiter row is one more row of it."""
+    if "|" in line:
+        return True
+    if not line.startswith(container):
+        return False
+    return not _ends_table(line[len(container) :])
+
+
 def unescape_table_pipes(lines):
     """In table rows `\\|` is a pipe inside the cell, code spans included (GFM)."""
     out = list(lines)
@@ -431,26 +529,28 @@ def unescape_table_pipes(lines):
     i = 0
     while i < len(out):
         line = out[i]
-        opened = _FENCE_OPEN.match(line.lstrip(" >"))
+        text = line.lstrip(" >")
         if fence is not None:
-            if line.strip(" >").startswith(fence):
+            if closes_fence(text, *fence):
                 fence = None
             i += 1
             continue
+        opened = fence_opening(text)
         if opened:
-            fence = opened.group(2)
+            fence = opened[1:3]
             i += 1
             continue
         if "|" in line and i + 1 < len(out) and _TABLE_DELIMITER.match(out[i + 1]):
             j = i
-            while j < len(out) and out[j].strip() and "|" in out[j]:
+            container = _CONTAINER_PREFIX.match(line).group(0)
+            while j < len(out) and out[j].strip() and (j <= i + 1 or _row(out[j], container)):
                 # Python-Markdown reads `\|` as a pipe outside code spans; inside, as it stands.
                 out[j] = _CODE_SPAN.sub(
                     lambda m: m.group(1) + m.group(2).replace("\\|", "|") + m.group(1), out[j]
                 )
                 j += 1
             if j < len(out) and out[j].strip():
-                out.insert(j, "")  # GFM: a table ends at the first line without a pipe
+                out.insert(j, "")  # GFM: another block ends a table (a line of text is a row)
             i = j
             continue
         i += 1
@@ -647,6 +747,49 @@ class _StashedBlocks(Postprocessor):
         return _STASHED_BLOCK_IN_P.sub(r"<p>\1</p>", text)
 
 
+_EMPTY_CODE = re.compile(r"(<code[^>]*>)(?:<span[^>]*>)?" + _EMPTY + r"(?:</span>)?\n?")
+
+
+class _EmptyCode(Postprocessor):
+    """An empty fenced block is an empty <code> (see `_EMPTY`)."""
+
+    def run(self, text):
+        return _EMPTY_CODE.sub(r"\1", text).replace(_EMPTY, "") if _EMPTY in text else text
+
+
+class _CodeSpanProcessor(BacktickInlineProcessor):
+    """CommonMark code spans: line endings are spaces, and one space is taken off each end
+    only when both ends have one and the span is not all spaces (Python-Markdown strips all)."""
+
+    def handleMatch(self, m, data):
+        el, start, end = super().handleMatch(m, data)
+        if el is None or isinstance(el, str):
+            return el, start, end
+        first, last = self.find_code_spans(start, data)
+        content = data[first:last].replace("\n", " ")
+        if len(content) > 1 and content[0] == content[-1] == " " and content.strip(" "):
+            content = content[1:-1]
+        el.text = util.AtomicString(util.code_escape(content))
+        return el, start, end
+
+
+def _no_empty_table_body(processor):
+    """GFM: a table of a header row alone has no <tbody> (Python-Markdown adds an empty row)."""
+    run = processor.run
+
+    def run_without_empty_body(parent, blocks):
+        result = run(parent, blocks)
+        table = parent[-1] if len(parent) else None
+        if table is not None and table.tag == "table":
+            body = table.find("tbody")
+            if body is not None and not len(body):
+                table.remove(body)
+        return result
+
+    processor._build_empty_row = lambda parent, align: None
+    processor.run = run_without_empty_body
+
+
 class CommonMarkExtension(Extension):
     def extendMarkdown(self, md):
         md.preprocessors.register(_CommonMarkPreprocessor(md), "commonmark_blocks", 29)
@@ -658,11 +801,17 @@ class CommonMarkExtension(Extension):
         md.inlinePatterns.register(_AutomailProcessor(_AUTOMAIL, md), "automail", 184)
         md.inlinePatterns.register(_RawHtmlProcessor(_RAW_HTML, md), "html", 90)
         md.postprocessors.register(_StashedBlocks(md), "commonmark_stashed_blocks", 35)
+        md.postprocessors.register(_EmptyCode(md), "commonmark_empty_code", 25)
+        if "backtick" in md.inlinePatterns:
+            md.inlinePatterns.register(_CodeSpanProcessor(BACKTICK_RE), "backtick", 190)
+        if "table" in md.parser.blockprocessors:
+            _no_empty_table_body(md.parser.blockprocessors["table"])
         if "magic-link" in md.inlinePatterns:
             _keep_balanced_closers(md.inlinePatterns["magic-link"])
 
 
 _CLOSERS = {")": "(", "]": "["}
+_ENTITY_TAIL = re.compile(r"&[A-Za-z0-9]+$")
 _BEFORE = frozenset("*_~^[('\"\x03")
 
 
@@ -682,6 +831,13 @@ def _keep_balanced_closers(pattern):
         if el is None:
             return el, start, end
         link = el.get("href", "")
+        if data.startswith(";", end):
+            # GFM: `&hl;` at the end looks like an entity reference and is not part of the link.
+            entity = _ENTITY_TAIL.search(el.text)
+            if entity and link.endswith(entity.group(0)):
+                link = link[: -len(entity.group(0))]
+                el.text = util.AtomicString(el.text[: -len(entity.group(0))])
+                end -= len(entity.group(0))
         while end < len(data) and data[end] in _CLOSERS:
             closer = data[end]
             if link.count(_CLOSERS[closer]) <= link.count(closer):

@@ -10,6 +10,7 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from . import messages as M
+from .mdext import fence_mask
 from .problems import Problem
 from .spec import OptionSpec, QuestionSpec, QuizSpec
 
@@ -34,6 +35,7 @@ QUESTION_TYPES = ("single", "multiple", "true_false", "short", "numeric")
 CHOICE_TYPES = frozenset({"single", "multiple", "true_false"})
 TRUE_FALSE_PAIRS = ({"benar", "salah"}, {"true", "false"})
 
+# Kept for elearn/authoring/sourcefmt.py (it should call mdext.fence_mask, as parse_questions does).
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"^ {0,3}##(?:[ \t]+(.*?))?[ \t]*$")
 _HEADING_ID = re.compile(r"^(.*?)[ \t]*\{#([^}]*)\}$")
@@ -115,15 +117,9 @@ def parse_questions(body, body_line, path, problems):
     lines = body.split("\n")
     blocks = []  # (heading line number, heading text, [(line number, text)])
     intro = []
-    fence = None
-    for i, text in enumerate(lines):
+    for i, (text, in_code) in enumerate(zip(lines, fence_mask(lines), strict=True)):
         number = body_line + i
-        fence_match = _FENCE.match(text)
-        if fence is None and fence_match:
-            fence = fence_match.group(1)
-        elif fence is not None and fence_match and fence_match.group(1).startswith(fence):
-            fence = None
-        elif fence is None:
+        if not in_code:
             heading = _HEADING.match(text)
             if heading:
                 blocks.append((number, (heading.group(1) or "").rstrip("#").strip(), []))
@@ -163,7 +159,7 @@ def _parse_question(path, position, line, heading, block, problems):
     settings = {}
     prompt, options, answers, explanation = [], [], [], []
     state = "settings"
-    fence = None
+    in_code = dict(zip((n for n, _t in block), fence_mask([t for _n, t in block]), strict=True))
     last_blank = False
     unexpected_reported = False
     for number, text in block:
@@ -180,12 +176,7 @@ def _parse_question(path, position, line, heading, block, problems):
                 continue
             state = "prompt"
         if state == "prompt":
-            fence_match = _FENCE.match(text)
-            if fence is None and fence_match:
-                fence = fence_match.group(1)
-            elif fence is not None and fence_match and fence_match.group(1).startswith(fence):
-                fence = None
-            elif fence is None and (_OPTION.match(text) or _ANSWER.match(text)):
+            if not in_code[number] and (_OPTION.match(text) or _ANSWER.match(text)):
                 state = "answers"
             if state == "prompt":
                 prompt.append(text)

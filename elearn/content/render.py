@@ -96,6 +96,10 @@ MARKDOWN_EXTENSIONS = [
     # CommonMark list indentation (2-space nesting), `\|` in table cells, separate quotes,
     # body headings under the lesson title: after sane_lists, whose processors it adjusts.
     "elearn.content.mdext",
+    # CommonMark links, images and reference definitions (replace Python-Markdown's own).
+    "elearn.content.mdlinks",
+    # CommonMark emphasis (flanking delimiter runs, rule of 3) instead of Python-Markdown's.
+    "elearn.content.mdemphasis",
     # Package links -> app URLs, image sizes, video link cards (inside links.LinkMap.scope).
     "elearn.content.links",
 ]
@@ -106,6 +110,8 @@ MARKDOWN_CONFIG = {
         "guess_lang": False,
         "noclasses": False,
         "use_pygments": True,
+        # CommonMark keeps a fence's leading and trailing blank lines (Pygments would drop them).
+        "stripnl": False,
     },
     "pymdownx.magiclink": {
         "hide_protocol": False,
