@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from ..content.mdext import fence_mask
 from ..content.package import NUMBERED, SLUG
 from ..content.quizparse import (
-    _FENCE,
     _HEADING,
     CHOICE_TYPES,
     QUESTION_TYPES,
@@ -260,14 +260,9 @@ class QuizDoc:
 def _split_blocks(body, body_line):
     """(intro lines, [(heading line number, lines)]): the scan of parse_questions, kept whole."""
     intro, blocks = [], []
-    fence = None
-    for i, text in enumerate(body.split("\n")):
-        fence_match = _FENCE.match(text)
-        if fence is None and fence_match:
-            fence = fence_match.group(1)
-        elif fence is not None and fence_match and fence_match.group(1).startswith(fence):
-            fence = None
-        elif fence is None and _HEADING.match(text):
+    lines = body.split("\n")
+    for i, (text, in_code) in enumerate(zip(lines, fence_mask(lines), strict=True)):
+        if not in_code and _HEADING.match(text):
             blocks.append((body_line + i, [text]))
             continue
         (blocks[-1][1] if blocks else intro).append(text)

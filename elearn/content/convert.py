@@ -24,6 +24,7 @@ from urllib.parse import quote, urlsplit
 import yaml
 
 from .links import is_external, package_link_target
+from .mdext import fence_mask
 from .package import BLOCKED_EXTENSIONS, _ext, load_package
 from .problems import Problem
 from .quizparse import slugify as _slugify
@@ -183,26 +184,14 @@ def _module_yml(title, summary=""):
 
 
 # Markdown: headings, code, links -----------------------------------------------------------------
-_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})")
 _ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 
 
 def _code_mask(text):
-    """A list of booleans, one per line: inside a fenced code block (fence lines included)."""
-    mask, fence = [], None
-    for line in text.split("\n"):
-        match = _FENCE.match(line)
-        if fence is None:
-            if match:
-                fence = match.group("fence")
-            mask.append(fence is not None)
-        else:
-            mask.append(True)
-            stripped = line.strip()
-            if stripped.startswith(fence[0] * len(fence)) and not stripped.strip(fence[0]):
-                fence = None
-    return mask
+    """A list of booleans, one per line: inside a fenced code block (fence lines included);
+    fences in list items too, since this reader does not follow containers."""
+    return fence_mask(text.split("\n"), nested=True)
 
 
 def _plain(text):

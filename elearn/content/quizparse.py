@@ -35,8 +35,6 @@ QUESTION_TYPES = ("single", "multiple", "true_false", "short", "numeric")
 CHOICE_TYPES = frozenset({"single", "multiple", "true_false"})
 TRUE_FALSE_PAIRS = ({"benar", "salah"}, {"true", "false"})
 
-# Kept for elearn/authoring/sourcefmt.py (it should call mdext.fence_mask, as parse_questions does).
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"^ {0,3}##(?:[ \t]+(.*?))?[ \t]*$")
 _HEADING_ID = re.compile(r"^(.*?)[ \t]*\{#([^}]*)\}$")
 _OPTION = re.compile(r"^ {0,3}[-*+][ \t]+\[([ xX])\](?:[ \t]+(.*?))?[ \t]*$")
