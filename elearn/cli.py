@@ -12,6 +12,9 @@ def register_cli(app):
     app.cli.add_command(content)
 
     app.cli.add_command(users_cli)
+    from .competencies.dictionary_cli import competencies
+
+    app.cli.add_command(competencies)
 
     @app.cli.group()
     def demo():

@@ -16,7 +16,8 @@ users = AppGroup("users", help="Manage user accounts.")
 def import_command(file, dry_run):
     """Create or update people from a CSV FILE: every row is imported, or none.
 
-    Columns: nip, nama, email, unit, jabatan, golongan, roles; optional: jenis, atasan_nip.
+    Columns: nip, nama, email, unit, jabatan, golongan, roles; optional: jenis, atasan_nip,
+    jenis_jabatan (position kind, by code or name).
     """
     from ..extensions import db
     from .importer import import_users

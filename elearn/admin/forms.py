@@ -15,7 +15,14 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..models import EmployeeType, Role
-from .services import EMPLOYEE_TYPE_LABELS, ROLE_LABELS, UserData, supervisor_choices, unit_choices
+from .services import (
+    EMPLOYEE_TYPE_LABELS,
+    ROLE_LABELS,
+    UserData,
+    position_kind_choices,
+    supervisor_choices,
+    unit_choices,
+)
 
 
 class CheckboxesField(SelectMultipleField):
@@ -56,6 +63,7 @@ class UserForm(FlaskForm):
     )
     unit_id = SelectField(_l("Unit"), coerce=int, default=0, validate_choice=False)
     position = StringField(_l("Position (jabatan)"), render_kw={"maxlength": 200})
+    position_kind = SelectField(_l("Position kind"), default="", validate_choice=False)
     grade = StringField(
         _l("Grade (golongan)"),
         render_kw={"autocomplete": "off", "spellcheck": "false", "maxlength": 10},
@@ -81,6 +89,7 @@ class UserForm(FlaskForm):
         units = unit_choices()
         self.unit_id.choices = _choices([(0, _l("— no unit —")), *units])
         self.supervised_ids.choices = _choices(units)
+        self.position_kind.choices = _choices([("", _l("— not set —")), *position_kind_choices()])
         supervisors = supervisor_choices(include_id=user.supervisor_id if user else None)
         self.supervisor_id.choices = _choices([(0, _l("— none —")), *supervisors])
 
@@ -92,6 +101,7 @@ class UserForm(FlaskForm):
             employee_type=self.employee_type.data,
             unit_id=self.unit_id.data or None,
             position=self.position.data or "",
+            position_kind=self.position_kind.data or "",
             grade=self.grade.data or "",
             supervisor_id=self.supervisor_id.data or None,
             supervisor_nip=self.supervisor_nip.data or "",

@@ -15,14 +15,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import EmployeeType, Role, Unit, User, audit
+from ..models import EmployeeType, PositionKind, Role, Unit, User, audit
 from ..nip import clean_nip, employee_type_for_grade, normalize_grade
 from ..supervision.assignments import apply_unit_assignments
 from .services import NAME_MAX, clean_text, email_problem, grade_problem, nip_problem
 from .setup_links import create_import_batch
 
 REQUIRED_COLUMNS = ("nip", "nama", "email", "unit", "jabatan", "golongan", "roles")
-OPTIONAL_COLUMNS = ("jenis", "atasan_nip")
+OPTIONAL_COLUMNS = ("jenis", "atasan_nip", "jenis_jabatan")
 
 ROLE_NAMES = {
     "learner": Role.LEARNER,
@@ -91,6 +91,7 @@ class _Plan:
     employee_type: str
     unit_id: int | None
     position: str
+    position_kind: str
     grade: str
     roles: set
     supervisor_nip: str
@@ -228,6 +229,10 @@ class _RowChecker:
             self.units_by_code[unit.code.upper()] = unit
             self.units_by_name.setdefault(unit.name.lower(), []).append(unit)
         self.seen_nip, self.seen_email, self.seen_user = {}, {}, {}
+        self.position_kinds = {}  # by code or name, case aside
+        for kind in db.session.scalars(select(PositionKind)):
+            self.position_kinds[kind.code.casefold()] = kind.code
+            self.position_kinds.setdefault(" ".join(kind.name.split()).casefold(), kind.code)
 
     def check(self, row):
         """Return (plan, errors) for one row; plan is None when there are errors."""
@@ -251,6 +256,7 @@ class _RowChecker:
         unit_id = self._unit(c["unit"], user, errors)
         roles = self._roles(c["roles"], user, errors)
         sup_nip = self._supervisor(c.get("atasan_nip", ""), final_nip, errors)
+        position_kind = self._position_kind(c.get("jenis_jabatan", ""), user, errors)
         if errors:
             return None, errors
         # An empty cell keeps what is stored (the name and email are never empty here).
@@ -263,6 +269,7 @@ class _RowChecker:
             employee_type=str(etype),
             unit_id=unit_id,
             position=position or (user.position if user is not None else ""),
+            position_kind=position_kind,
             grade=grade,
             roles=roles,
             supervisor_nip=sup_nip,
@@ -380,6 +387,22 @@ class _RowChecker:
             return roles | user.roles  # an import adds roles; removing one is done by hand
         return roles or {Role.LEARNER}
 
+    def _position_kind(self, text, user, errors):
+        text = clean_text(text)
+        if not text:
+            return user.position_kind if user is not None else ""
+        code = self.position_kinds.get(text.casefold())
+        if code is None:
+            errors.append(
+                _l(
+                    "Unknown position kind “%(kind)s” (jenis_jabatan): use a code or a name "
+                    "from the list of position kinds, e.g. pelaksana or JPT Pratama.",
+                    kind=text,
+                )
+            )
+            return ""
+        return code
+
     def _supervisor(self, text, own_nip, errors):
         sup_nip = clean_nip(text)
         if not sup_nip:
@@ -446,6 +469,7 @@ def _state(user):
         user.employee_type,
         user.unit_id,
         user.position,
+        user.position_kind,
         user.grade,
         user.supervisor_id,
         frozenset(user.roles),
@@ -491,6 +515,7 @@ def import_users(data, *, actor=None, filename="", via="web", max_rows=None):
             user.employee_type = plan.employee_type
             user.unit_id = plan.unit_id
             user.position = plan.position
+            user.position_kind = plan.position_kind
             user.grade = plan.grade
             if user.roles != plan.roles:
                 user.roles = plan.roles

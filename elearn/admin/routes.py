@@ -15,7 +15,7 @@ from ..auth.services import make_setup_token
 from ..exports import csv_response
 from ..extensions import db
 from ..forms import EmptyForm
-from ..models import AuditLog, Certificate, SetupBatch, Unit, User
+from ..models import AuditLog, Certificate, PositionKind, SetupBatch, Unit, User
 from ..urls import public_url
 from . import bp
 from .forms import ImportForm, SetupLinksForm, UnitForm, UserFilterForm, UserForm
@@ -279,9 +279,11 @@ def users_import_result(entry_id):
 @role_required("admin")
 def users_import_template():
     first = db.session.scalar(db.select(Unit.code).order_by(Unit.path).limit(1)) or "KODE-UNIT"
+    kind = db.session.get(PositionKind, "fungsional_ahli_pertama")  # only when loaded
     example = [
         "198609262015051001", "Contoh Pegawai, S.Kom.", "contoh.pegawai@instansi.go.id", first,
         "Pranata Komputer Ahli Pertama", "III/a", "peserta", "PNS", "",
+        kind.code if kind else "",
     ]  # fmt: skip
     return csv_response("import-pengguna", [*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS], [example])
 

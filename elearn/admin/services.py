@@ -20,7 +20,17 @@ from sqlalchemy.orm import joinedload, lazyload, selectinload
 from ..extensions import db
 from ..i18n import local_datetime
 from ..mail import send_mail
-from ..models import AuditLog, EmployeeType, Role, Unit, User, UserRole, audit, supervised_units
+from ..models import (
+    AuditLog,
+    EmployeeType,
+    PositionKind,
+    Role,
+    Unit,
+    User,
+    UserRole,
+    audit,
+    supervised_units,
+)
 from ..nip import PNS_GRADES, PPPK_GRADES, NipError, clean_nip, normalize_grade, validate_nip
 from ..supervision.assignments import apply_unit_assignments
 from ..timeutil import utcnow
@@ -46,6 +56,7 @@ FIELD_LABELS = {
     "employee_type": _l("Employee type"),
     "unit": _l("Unit"),
     "position": _l("Position (jabatan)"),
+    "position_kind": _l("Position kind"),
     "grade": _l("Grade (golongan)"),
     "supervisor": _l("Direct supervisor"),
     "roles": _l("Roles"),
@@ -82,6 +93,17 @@ AUDIT_ACTIONS = {
     "certificate.reissue": _l("Reissued a certificate"),
     "assignment.create": _l("Assigned a course"),
     "assignment.withdraw": _l("Withdrew a course assignment"),
+    "competency.create": _l("Added a competency"),
+    "competency.update": _l("Changed a competency"),
+    "competency.deactivate": _l("Deactivated a competency"),
+    "competency.reactivate": _l("Reactivated a competency"),
+    "competency.delete": _l("Deleted a competency"),
+    "competencies.import": _l("Imported competencies"),
+    "competencies.load_defaults": _l("Loaded the default competencies and standards"),
+    "standards.import": _l("Imported position standards"),
+    "standards.update": _l("Changed the standards of position kinds"),
+    "standards.position_set": _l("Set a position's standard"),
+    "standards.position_remove": _l("Removed a position's standard"),
 }
 
 NAME_MAX = 200
@@ -162,6 +184,7 @@ class UserData:
     employee_type: str = EmployeeType.PNS
     unit_id: int | None = None
     position: str = ""
+    position_kind: str = ""  # a PositionKind.code, or ""
     grade: str = ""
     supervisor_id: int | None = None
     supervisor_nip: str = ""  # typed NIP of the direct supervisor; wins over supervisor_id
@@ -208,6 +231,14 @@ def user_list_query(search="", unit=None, role="", active=None, not_activated=Fa
     return stmt
 
 
+def position_kind_choices():
+    """(code, name) of the position kinds (JPT Pratama, Administrator...), in their order."""
+    stmt = select(PositionKind.code, PositionKind.name).order_by(
+        PositionKind.position, PositionKind.name
+    )
+    return [tuple(row) for row in db.session.execute(stmt)]
+
+
 def supervisor_choices(include_id=None):
     """Active supervisors as (id, label), plus the current supervisor if not among them."""
     wanted = User.active.is_(True) & User.role_rows.any(UserRole.role == Role.SUPERVISOR)
@@ -234,6 +265,7 @@ def _snapshot(user):
         "employee_type": user.employee_type,
         "unit": user.unit.code if user.unit else "",
         "position": user.position or "",
+        "position_kind": user.position_kind or "",
         "grade": user.grade or "",
         "supervisor": (user.supervisor.nip or user.supervisor.full_name) if user.supervisor else "",
         "roles": ", ".join(sorted(user.roles)),
@@ -277,6 +309,9 @@ def _check_user(actor, data, user=None):
     position = clean_text(data.position)
     if len(position) > NAME_MAX:
         errors["position"] = _l("At most %(max)d characters.", max=NAME_MAX)
+    position_kind = (data.position_kind or "").strip()
+    if position_kind and db.session.get(PositionKind, position_kind) is None:
+        errors["position_kind"] = _l("Choose a position kind from the list.")
 
     not_self = true() if user is None or user.id is None else User.id != user.id
     if nip and "nip" not in errors:
@@ -351,6 +386,7 @@ def _check_user(actor, data, user=None):
         "employee_type": str(etype),
         "unit": unit,
         "position": position,
+        "position_kind": position_kind,
         "grade": grade,
         "supervisor": supervisor,
         "roles": roles,
@@ -360,7 +396,8 @@ def _check_user(actor, data, user=None):
 
 
 def _apply(user, values):
-    for name in ("nip", "full_name", "email", "employee_type", "unit", "position", "grade"):
+    for name in ("nip", "full_name", "email", "employee_type", "unit", "position", "position_kind",
+                 "grade"):  # fmt: skip
         setattr(user, name, values[name])
     user.supervisor = values["supervisor"]
     user.roles = values["roles"]

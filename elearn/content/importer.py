@@ -272,12 +272,28 @@ class _VersionBuilder:
             (c.name.casefold(), c.kind): c
             for c in db.session.scalars(select(Competency).where(Competency.kind.in_(kinds)))
         }
+        # The dictionary's entry: by the code the package gives, else by kind and name.
+        codes = {s.code.casefold() for s in specs if s.code}
+        by_code = {}
+        if codes:
+            by_code = {
+                c.code.casefold(): c
+                for c in db.session.scalars(select(Competency).where(Competency.code.is_not(None)))
+                if c.code.casefold() in codes
+            }
+        linked = set()
         for position, spec in enumerate(specs):
-            competency = existing.get((spec.name.casefold(), spec.kind))
+            competency = by_code.get(spec.code.casefold()) if spec.code else None
+            competency = competency or existing.get((spec.name.casefold(), spec.kind))
             if competency is None:
-                competency = Competency(name=spec.name, kind=spec.kind)
+                competency = Competency(name=spec.name, kind=spec.kind, code=spec.code or None)
                 db.session.add(competency)
                 existing[(spec.name.casefold(), spec.kind)] = competency
+                if spec.code:
+                    by_code[spec.code.casefold()] = competency
+            if competency in linked:
+                continue  # named twice (by its code and by its name): one link
+            linked.add(competency)
             version.competency_links.append(
                 CourseCompetency(competency=competency, level=spec.level, position=position)
             )

@@ -51,7 +51,7 @@ COURSE_KEYS = frozenset(
         "final_exam",
     }
 )
-COMPETENCY_KEYS = frozenset({"name", "kind", "level"})
+COMPETENCY_KEYS = frozenset({"name", "kind", "level", "code"})
 MODULE_KEYS = frozenset({"title", "summary"})
 LESSON_KEYS = frozenset({"title", "duration", "required", "type"})
 LEVELS = ("dasar", "menengah", "lanjut")
@@ -338,13 +338,18 @@ class _Loader:
             kind = doc.choice("kind", KINDS, default=None, required=True, path=path,
                               aliases=KIND_ALIASES)  # fmt: skip
             level = doc.integer("level", default=None, low=1, high=5, path=path)
+            code = doc.text("code", default="", max_len=40, path=path)  # the dictionary's code
             if not name or not kind:
                 continue
             if (name.casefold(), kind) in seen:
                 doc.report(M.COMPETENCY_DUPLICATE, *path, name=name, kind=kind)
                 continue
             seen.add((name.casefold(), kind))
-            out.append(CompetencySpec(name=name, kind=kind, level=level))
+            if code and code.casefold() in seen:
+                doc.report(M.COMPETENCY_DUPLICATE, *path, name=code, kind=kind)
+                continue
+            seen.add(code.casefold())
+            out.append(CompetencySpec(name=name, kind=kind, level=level, code=code or ""))
         return out
 
     # Modules, lessons, quizzes -------------------------------------------------------------------

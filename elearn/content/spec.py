@@ -14,6 +14,7 @@ class CompetencySpec:
     name: str
     kind: str  # teknis | manajerial | sosial_kultural
     level: int | None
+    code: str = ""  # the dictionary's code (matched first), "" if the package gives none
 
 
 @dataclass
