@@ -308,11 +308,13 @@ def test_only_admins_reach_the_pages(client, make_user, login_as, defaults, role
     assert db.session.get(Competency, comp.id).active
 
 
-def test_nav_shows_the_dictionary_to_admins_only(app, client, make_user, admin):
-    assert 'data-nav="competencies_admin"' in client.get("/").get_data(as_text=True)
+def test_admins_reach_the_dictionary_from_the_administration_page(app, client, make_user, admin):
+    assert 'data-nav="admin"' in client.get("/").get_data(as_text=True)
+    assert 'href="/competencies/dictionary"' in client.get("/admin/").get_data(as_text=True)
     other = app.test_client()
     login(other, make_user(roles=["supervisor"]).email)
-    assert 'data-nav="competencies_admin"' not in other.get("/").get_data(as_text=True)
+    assert 'data-nav="admin"' not in other.get("/").get_data(as_text=True)
+    assert other.get("/admin/").status_code == 403
 
 
 def test_dictionary_list_filters_and_search(client, admin, defaults, runner, tmp_path):

@@ -7,7 +7,7 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.decorators import role_required
@@ -15,7 +15,7 @@ from ..auth.services import make_setup_token
 from ..exports import csv_response
 from ..extensions import db
 from ..forms import EmptyForm
-from ..models import AuditLog, Certificate, PositionKind, SetupBatch, Unit, User
+from ..models import AuditLog, Certificate, Competency, PositionKind, SetupBatch, Unit, User
 from ..urls import public_url
 from . import bp
 from .forms import ImportForm, SetupLinksForm, UnitForm, UserFilterForm, UserForm
@@ -30,6 +30,7 @@ from .services import (
     create_user,
     delete_unit,
     describe_audit,
+    not_activated_condition,
     send_password_setup,
     set_active,
     unit_choices,
@@ -91,6 +92,31 @@ def role_label(role):
 @bp.app_template_global()
 def employee_type_label(value):
     return EMPLOYEE_TYPE_LABELS.get(value, value)
+
+
+# The admin's entry page -------------------------------------------------------------------------
+@bp.route("/")
+@role_required("admin")
+def index():
+    """Every admin area on one page, with the figure an admin looks at first in each."""
+    figures = db.session.execute(
+        select(
+            select(func.count(User.id)).where(User.active.is_(True)).scalar_subquery(),
+            select(func.count(User.id)).where(not_activated_condition()).scalar_subquery(),
+            select(func.count(Unit.id)).scalar_subquery(),
+            select(func.count(Competency.id)).where(Competency.active.is_(True)).scalar_subquery(),
+            select(func.count(Certificate.id)).scalar_subquery(),
+        )
+    ).one()
+    people, not_activated, units, competencies, certificates = figures
+    return render_template(
+        "admin/index.html",
+        people=people,
+        not_activated=not_activated,
+        units=units,
+        competencies=competencies,
+        certificates=certificates,
+    )
 
 
 # People -----------------------------------------------------------------------------------------

@@ -39,7 +39,8 @@ def agency(app, make_unit, make_user, smtp_server, tmp_path):
 
 def test_import_then_send_every_setup_link_with_the_progress_bar(live_server, page, agency):
     sign_in(page, live_server, agency["admin"].email, PASSWORD)
-    page.locator("#site-nav").get_by_role("link", name="Pengguna").click()
+    page.locator("#site-nav").get_by_role("link", name="Administrasi").click()
+    page.get_by_role("main").get_by_role("link", name="Pengguna").click()
     page.get_by_role("link", name="Impor dari CSV").click()
     page.get_by_label("Berkas CSV").set_input_files(str(agency["csv"]))
     page.get_by_role("button", name="Periksa dan impor").click()
@@ -103,7 +104,8 @@ def test_certificate_administration_from_the_navigation_and_a_persons_page(
     db.session.commit()
 
     sign_in(page, live_server, agency["admin"].email, PASSWORD)
-    page.locator("#site-nav").get_by_role("link", name="Kelola sertifikat").click()
+    page.locator("#site-nav").get_by_role("link", name="Administrasi").click()
+    page.get_by_role("main").get_by_role("link", name="Kelola sertifikat").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sertifikat")
     expect(page.get_by_role("link", name=cert.number)).to_be_visible()
 

@@ -15,16 +15,16 @@ def demo(app):
 
 
 NAV = {
-    "admin": {"Beranda", "Pengguna", "Unit kerja", "Log audit"},
+    "admin": {"Beranda", "Kompetensi saya", "Administrasi"},
     "ratna": {"Beranda"},
     "hendra": {"Beranda"},
     "agus": {"Beranda"},
 }
 HIDDEN = {
     "admin": set(),
-    "ratna": {"Pengguna", "Unit kerja", "Log audit"},
-    "hendra": {"Pengguna", "Unit kerja", "Log audit"},
-    "agus": {"Pengguna", "Unit kerja", "Log audit", "Mengajar", "Tim saya"},
+    "ratna": {"Administrasi"},
+    "hendra": {"Administrasi"},
+    "agus": {"Administrasi", "Mengajar", "Tim saya"},
 }
 
 
