@@ -16,6 +16,7 @@ from flask import current_app
 from sqlalchemy import bindparam, func, insert, select, text
 from werkzeug.security import generate_password_hash
 
+from .competencies.needs_generate import generate_needs
 from .extensions import db
 from .models import (
     Assignment,
@@ -378,6 +379,7 @@ def generate_agency(people=10_000, units=200, courses=30, seed=1, per_person=20,
     _bulk(Certificate, cert_rows)
     out.enrollments, out.attempts = len(enrol_rows), len(attempt_rows)
     out.completions, out.certificates = len(completion_rows), len(cert_rows)
+    out.extra.update(generate_needs(rng, now, user_rows, EMAIL_DOMAIN, _bulk, _move_sequences))
     _move_sequences(models)
     db.session.flush()
     return out
@@ -436,5 +438,7 @@ def generate(people, units, courses, per_person, seed):
         f"synthetic agency: {out.units} units, {out.people} people ({out.supervisors} "
         f"supervisors), {out.courses} courses, {out.enrollments} enrolments, {out.attempts} "
         f"attempts, {out.completions} completions, {out.certificates} certificates, "
-        f"{out.assignments} assignments (password: {PASSWORD})"
+        f"{out.assignments} assignments, "
+        + "".join(f"{n} {name}, " for name, n in out.extra.items())
+        + f"(password: {PASSWORD})"
     )
