@@ -52,7 +52,7 @@ def test_assess_plan_approve_complete_and_see_it_done(live_server, page, browser
     sign_in(page, live_server, learner.email, PASSWORD)
     assess(page, live_server, learner.id, 1)  # below the standard (2): a gap of 1
 
-    page.locator("#site-nav").get_by_role("link", name="Rencana pengembangan").click()
+    page.get_by_role("navigation", name="Kompetensi saya").get_by_role("link", name="Rencana pengembangan").click()
     suggestions = page.locator("section", has=page.locator("#suggest-title"))
     expect(suggestions).to_contain_text("Etika ASN")
     suggestions.get_by_role("button", name=re.compile("^Tambahkan ke rencana")).click()
