@@ -1,7 +1,5 @@
 """`flask users ...`: account administration from the command line."""
 
-import os
-
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -19,35 +17,15 @@ def import_command(file, dry_run):
     Columns: nip, nama, email, unit, jabatan, golongan, roles; optional: jenis, atasan_nip,
     jenis_jabatan (position kind, by code or name).
     """
-    from ..extensions import db
+    from ..tabular import import_command as run
     from .importer import import_users
 
-    # No request here: messages use the instance's default language.
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        result = import_users(file.read(), filename=os.path.basename(file.name), via="cli")
-        if not result.ok:
-            db.session.rollback()
-            for problem in result.problems:
-                prefix = f"line {problem.line}" if problem.line else "error"
-                click.echo(f"{prefix}: {problem.message}", err=True)
-            bad_lines = len({p.line for p in result.problems})
-            click.echo(f"nothing imported: {bad_lines} line(s) with problems", err=True)
-            raise click.exceptions.Exit(1)
-        summary = (
-            f"{result.rows} rows: {result.created} created, {result.updated} updated, "
-            f"{result.unchanged} unchanged"
+    result = run(lambda data, name: import_users(data, filename=name, via="cli"), file, dry_run)
+    if result is not None and result.setup_batch is not None:
+        click.echo(
+            f"{result.setup_batch.total} new people have no password: "
+            "`flask users send-setup-links` mails them a password setup link"
         )
-        if dry_run:
-            db.session.rollback()
-            click.echo(f"{summary} (dry run: nothing saved)")
-        else:
-            db.session.commit()
-            click.echo(summary)
-            if result.setup_batch is not None:
-                click.echo(
-                    f"{result.setup_batch.total} new people have no password: "
-                    "`flask users send-setup-links` mails them a password setup link"
-                )
 
 
 @users.command("send-setup-links")

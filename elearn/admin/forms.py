@@ -2,7 +2,6 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     EmailField,
@@ -14,7 +13,9 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..forms import FilterForm
 from ..models import EmployeeType, Role
+from ..tabular import upload_field
 from .services import (
     EMPLOYEE_TYPE_LABELS,
     ROLE_LABELS,
@@ -115,11 +116,8 @@ class UserForm(FlaskForm):
             getattr(self, name).errors.append(message)
 
 
-class UserFilterForm(FlaskForm):
-    """The filters above the list of people (GET: no CSRF, nothing changes)."""
-
-    class Meta:
-        csrf = False
+class UserFilterForm(FilterForm):
+    """The filters above the list of people."""
 
     q = SearchField(
         _l("Search"),
@@ -145,15 +143,6 @@ class UserFilterForm(FlaskForm):
         self.unit.choices = _choices([(0, _l("All units")), *units])
         self.role.choices = [SelectChoice("", _l("All roles")), *_role_choices()]
 
-    def value(self, name):
-        """The field's value if it is one of the choices, else its empty default."""
-        f = getattr(self, name)
-        if f.process_errors or f.data is None:
-            return f.default
-        if hasattr(f, "choices") and f.data not in {c.value for c in f.choices}:
-            return f.default
-        return f.data
-
 
 class UnitForm(FlaskForm):
     # Checked by services.py, like the user form.
@@ -178,13 +167,12 @@ class UnitForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    file = FileField(
+    file = upload_field(
         _l("CSV file"),
-        validators=[
-            FileRequired(_l("Choose a CSV file.")),
-            FileAllowed(["csv", "txt"], _l("Choose a file ending in .csv.")),
-        ],
-        render_kw={"accept": ".csv,text/csv"},
+        _l("Choose a CSV file."),
+        ["csv", "txt"],
+        _l("Choose a file ending in .csv."),
+        accept=".csv,text/csv",
     )
 
 

@@ -5,19 +5,19 @@ People already known (by NIP, else by email) are updated instead of duplicated; 
 never erases what is stored, and roles in the file are added to the roles a person has.
 """
 
-import csv
-import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from .. import tabular
 from ..extensions import db
-from ..models import EmployeeType, PositionKind, Role, Unit, User, audit
+from ..models import EmployeeType, PositionKind, Role, Unit, User
 from ..nip import clean_nip, employee_type_for_grade, normalize_grade
 from ..supervision.assignments import apply_unit_assignments
+from ..tabular import Problem
 from .services import NAME_MAX, clean_text, email_problem, grade_problem, nip_problem
 from .setup_links import create_import_batch
 
@@ -48,37 +48,9 @@ _EXCEL_NUMBER = re.compile(r"\d[.,]\d*[eE]\+?\d+")  # 1,98609E+17
 _CHUNK = 500  # values per IN (...) list: well under every database's parameter limit
 
 
-@dataclass(frozen=True)
-class Problem:
-    line: int | None  # as the file counts lines, header = 1; None for the file as a whole
-    message: str
-
-
 @dataclass
-class ImportResult:
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    problems: list = field(default_factory=list)
-    audit_entry: object = None
+class ImportResult(tabular.ImportResult):
     setup_batch: object = None  # the offer to mail setup links to the new people
-
-    @property
-    def ok(self):
-        return not self.problems
-
-
-class _FileError(Exception):
-    def __init__(self, message, line=None):
-        super().__init__(message)
-        self.problem = Problem(line, message)
-
-
-@dataclass
-class _Row:
-    line: int
-    cells: dict
 
 
 @dataclass
@@ -98,95 +70,24 @@ class _Plan:
 
 
 # Reading ----------------------------------------------------------------------------------------
-def _decode(data):
-    try:
-        # utf-8-sig drops the byte order mark that Excel writes in "CSV UTF-8".
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise _FileError(
-            _l(
-                "The file is not UTF-8 text. In Excel choose Save As, type “CSV UTF-8 (Comma "
-                "delimited)”, then upload the new file."
-            )
-        ) from None
+def _too_wide(cells, columns, delimiter):
+    return _l(
+        "This row has %(cells)d cells but the header has %(columns)d columns: "
+        "put values containing “%(sep)s” in double quotes.",
+        cells=len(cells),
+        columns=columns,
+        sep=delimiter,
+    )
 
 
-def _delimiter(header_line):
-    # Excel in an Indonesian locale separates with ';' (the comma is the decimal mark).
-    counts = {d: header_line.count(d) for d in (";", ",", "\t")}
-    best = max(counts, key=counts.get)
-    return best if counts[best] else ","
-
-
-def read_rows(data, max_rows):
-    """Parse the CSV bytes into (rows of {column: text}, problems of row shape).
-
-    Raises _FileError when the file as a whole cannot be used.
-    """
-    text = _decode(data)
-    if not text.strip():
-        raise _FileError(_l("The file is empty."))
-    delimiter = _delimiter(text.lstrip("\r\n").splitlines()[0])
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows, problems, header, last_line = [], [], None, 0
-    try:
-        for cells in reader:
-            line, last_line = last_line + 1, reader.line_num
-            if not any(c.strip() for c in cells):
-                continue
-            if header is None:
-                header = _read_header(cells, line)
-                continue
-            if len(rows) + len(problems) >= max_rows:
-                raise _FileError(
-                    _l(
-                        "The file has more than %(max)d rows: split it into smaller files.",
-                        max=max_rows,
-                    )
-                )
-            # More cells than columns: usually a name like "Andi, S.Kom." left unquoted,
-            # which shifts every later cell; refuse rather than guess.
-            if len(cells) > len(header):
-                message = _l(
-                    "This row has %(cells)d cells but the header has %(columns)d columns: "
-                    "put values containing “%(sep)s” in double quotes.",
-                    cells=len(cells),
-                    columns=len(header),
-                    sep=delimiter,
-                )
-                problems.append(Problem(line, str(message)))
-                continue
-            values = dict(zip(header, (c.strip() for c in cells), strict=False))
-            rows.append(_Row(line, {name: values.get(name, "") for name in header}))
-    except csv.Error as exc:
-        raise _FileError(
-            _l("The file cannot be read as CSV: %(error)s", error=str(exc)), reader.line_num
-        ) from None
-    if header is None:
-        raise _FileError(_l("The file is empty."))
-    if not rows and not problems:
-        raise _FileError(_l("The file has no rows under the header line."))
-    return rows, problems
-
-
-def _read_header(cells, line):
-    names = [c.strip().lstrip("\ufeff").strip().lower() for c in cells]
-    seen = set()
-    for name in names:
-        if name and name in seen:
-            raise _FileError(_l("The column “%(column)s” appears twice.", column=name), line)
-        seen.add(name)
-    missing = [c for c in REQUIRED_COLUMNS if c not in seen]
-    if missing:
-        raise _FileError(
-            _l(
-                "Missing column(s): %(missing)s. The header must name: %(required)s.",
-                missing=", ".join(missing),
-                required=", ".join(REQUIRED_COLUMNS),
-            ),
-            line,
-        )
-    return names
+def _table(max_rows):
+    """How read_table reads a people file: CSV only."""
+    return {
+        "required": REQUIRED_COLUMNS,
+        "max_rows": max_rows,
+        "too_wide": _too_wide,
+        "xlsx": False,
+    }
 
 
 def parse_roles(text):
@@ -425,14 +326,7 @@ def _describe(user):
 
 def _check_rows(rows):
     """Return (plans, problems): one plan per good row, every problem of every bad row."""
-    checker = _RowChecker(rows)
-    plans, problems = [], []
-    for row in rows:
-        plan, errors = checker.check(row)
-        if errors:
-            problems.extend(Problem(row.line, str(e)) for e in errors)
-        else:
-            plans.append(plan)
+    plans, problems = tabular.check_rows(rows, _RowChecker(rows).check)
     if not problems:
         problems.extend(_supervision_loops(plans))
     return plans, problems
@@ -485,17 +379,14 @@ def import_users(data, *, actor=None, filename="", via="web", max_rows=None):
     if max_rows is None:
         max_rows = current_app.config["USERS_IMPORT_MAX_ROWS"]
     result = ImportResult()
-    try:
-        rows, problems = read_rows(data, max_rows)
-    except _FileError as exc:
-        result.problems.append(Problem(exc.problem.line, str(exc.problem.message)))
+    read = tabular.start_import(result, data, filename, **_table(max_rows))
+    if read is None:
         return result
-    result.rows = len(rows) + len(problems)
+    rows, problems = read
     plans, row_problems = _check_rows(rows)
     problems += row_problems
     if problems:
-        result.problems = sorted(problems, key=lambda p: p.line or 0)
-        return result
+        return result.stop(problems)
 
     before, created = {}, []
     with db.session.no_autoflush:
@@ -538,17 +429,6 @@ def import_users(data, *, actor=None, filename="", via="web", max_rows=None):
                 result.updated += 1
     db.session.flush()
     apply_unit_assignments([plan.user for plan in plans])  # units' assignments for newcomers
-    result.audit_entry = audit(
-        actor,
-        "users.import",
-        None,
-        rows=result.rows,
-        created=result.created,
-        updated=result.updated,
-        unchanged=result.unchanged,
-        file=filename or "",
-        via=via,
-    )
-    db.session.flush()
+    result.record(actor, "users.import", filename, via)
     result.setup_batch = create_import_batch(actor, created, result.audit_entry)
     return result

@@ -16,10 +16,11 @@ from ..exports import csv_response
 from ..extensions import db
 from ..forms import EmptyForm
 from ..models import AuditLog, Certificate, Competency, PositionKind, SetupBatch, Unit, User
+from ..tabular import import_upload
 from ..urls import public_url
 from . import bp
 from .forms import ImportForm, SetupLinksForm, UnitForm, UserFilterForm, UserForm
-from .importer import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, Problem, import_users
+from .importer import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, import_users
 from .services import (
     EMPLOYEE_TYPE_LABELS,
     ROLE_LABELS,
@@ -267,14 +268,13 @@ def users_import():
     form = ImportForm()
     result = None
     if form.validate_on_submit():
-        upload = form.file.data
-        filename = (upload.filename or "")[:200]
-        result = import_users(upload.read(), actor=_me(), filename=filename)
-        if result.ok:
-            if _commit():
-                return redirect(url_for(".users_import_result", entry_id=result.audit_entry.id))
-            result.problems.append(Problem(None, _conflict()))
-        db.session.rollback()
+        result, saved = import_upload(
+            form.file.data,
+            lambda data, name: import_users(data, actor=_me(), filename=name),
+            conflict=_conflict(),
+        )
+        if saved:
+            return redirect(url_for(".users_import_result", entry_id=result.audit_entry.id))
     return render_template(
         "admin/import.html",
         form=form,

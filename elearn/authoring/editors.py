@@ -384,17 +384,15 @@ class ModuleEditor(Editor):
         return {"module": self.module}
 
 
-# Lessons -----------------------------------------------------------------------------------------
-class LessonEditor(Editor):
-    routes = {
-        "lesson_new": "/<slug>/modules/<module>/lessons/new",
-        "lesson_edit": "/<slug>/lessons/<module>/<item>",
-    }
-    form_class = LessonForm
-    template = "authoring/lesson.html"
-    markdown = "body"
+# Lessons and quizzes -----------------------------------------------------------------------------
+class _ItemEditor(Editor):
+    """A lesson or a quiz: a new one in its module, or an item of the module."""
+
     takes_uploads = True
     slug_taken = _l("Another lesson or quiz of this module has this slug.")
+    kind = None  # of the outline's items: "lesson" or "quiz"
+    added_message = changed_message = None  # what a save says, for a new item and an edit
+    edit_endpoint = None  # where a new item goes after its first save
 
     @property
     def is_new(self):
@@ -402,12 +400,39 @@ class LessonEditor(Editor):
 
     def load(self):
         self.module = self.outline.module(self.args["module"])
-        self.item = None
         if self.is_new:
             return self.module is not None
         item = self.outline.item(self.args["module"], self.args["item"])
-        self.item = item if item is not None and item.kind == "lesson" else None
-        return self.item is not None
+        self.item = item if item is not None and item.kind == self.kind else None
+        return self.item is not None and self.load_item()
+
+    def load_item(self):
+        """Read what the page needs of the item found; False when it cannot be edited."""
+        return True
+
+    def saved_message(self):
+        return str(self.added_message if self.is_new else self.changed_message)
+
+    def next_url(self, form, result):
+        if self.is_new:
+            return url_for(
+                self.edit_endpoint, slug=self.course.slug, module=self.args["module"], item=result
+            )
+        return request.path
+
+
+class LessonEditor(_ItemEditor):
+    routes = {
+        "lesson_new": "/<slug>/modules/<module>/lessons/new",
+        "lesson_edit": "/<slug>/lessons/<module>/<item>",
+    }
+    form_class = LessonForm
+    template = "authoring/lesson.html"
+    markdown = "body"
+    kind = "lesson"
+    added_message = _l("The lesson has been added to the draft.")
+    changed_message = _l("The lesson has been saved in the draft.")
+    edit_endpoint = ".lesson_edit"
 
     def form_for_get(self):
         if self.is_new:
@@ -424,18 +449,6 @@ class LessonEditor(Editor):
             return svc.add_lesson(self.draft, me(), self.module, form.values())
         return svc.save_lesson(self.draft, me(), self.item, form.values(), self.expected(form))
 
-    def saved_message(self):
-        if self.is_new:
-            return _("The lesson has been added to the draft.")
-        return _("The lesson has been saved in the draft.")
-
-    def next_url(self, form, result):
-        if self.is_new:
-            return url_for(
-                ".lesson_edit", slug=self.course.slug, module=self.args["module"], item=result
-            )
-        return request.path
-
     def template_context(self, form):
         return {
             "module": self.module,
@@ -450,7 +463,7 @@ def quiz_entry(outline, module, item):
     return entry if entry is not None and entry.kind == "quiz" else None
 
 
-class QuizEditor(Editor):
+class QuizEditor(_ItemEditor):
     routes = {
         "quiz_new": "/<slug>/modules/<module>/quizzes/new",
         "quiz_edit": "/<slug>/quizzes/<module>/<item>",
@@ -458,21 +471,12 @@ class QuizEditor(Editor):
     form_class = QuizForm
     template = "authoring/quiz.html"
     markdown = "intro"
-    takes_uploads = True
-    slug_taken = _l("Another lesson or quiz of this module has this slug.")
+    kind = "quiz"
+    added_message = _l("The quiz has been added. Now add its questions.")
+    changed_message = _l("The quiz settings have been saved in the draft.")
+    edit_endpoint = ".quiz_edit"
 
-    @property
-    def is_new(self):
-        return "item" not in self.args
-
-    def load(self):
-        self.module = self.outline.module(self.args["module"])
-        self.item = self.doc = None
-        if self.is_new:
-            return self.module is not None
-        self.item = quiz_entry(self.outline, self.args["module"], self.args["item"])
-        if self.item is None:
-            return False
+    def load_item(self):
         item = self.item
         self.doc = fmt.read_quiz(self.outline.files[item.path].text, item.role, item.path)
         return True
@@ -493,18 +497,6 @@ class QuizEditor(Editor):
         return svc.save_quiz_settings(
             self.draft, me(), self.item, form.values(), self.expected(form)
         )
-
-    def saved_message(self):
-        if self.is_new:
-            return _("The quiz has been added. Now add its questions.")
-        return _("The quiz settings have been saved in the draft.")
-
-    def next_url(self, form, result):
-        if self.is_new:
-            return url_for(
-                ".quiz_edit", slug=self.course.slug, module=self.args["module"], item=result
-            )
-        return request.path
 
     def template_context(self, form):
         item = self.item

@@ -1,7 +1,5 @@
 """`flask competencies ...`: the competency dictionary and position standards from files."""
 
-import os
-
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -11,29 +9,12 @@ competencies = AppGroup("competencies", help="Competency dictionary and position
 
 
 def _run(what, file, dry_run):
-    from ..extensions import db
+    from ..tabular import import_command
     from .dictionary_import import import_file
 
-    # No request here: messages use the instance's default language.
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        result = import_file(what, file.read(), filename=os.path.basename(file.name), via="cli")
-        if not result.ok:
-            db.session.rollback()
-            for problem in result.problems:
-                prefix = f"line {problem.line}" if problem.line else "error"
-                click.echo(f"{prefix}: {problem.message}", err=True)
-            click.echo(f"nothing imported: {result.bad_lines} line(s) with problems", err=True)
-            raise click.exceptions.Exit(1)
-        summary = (
-            f"{result.rows} rows: {result.created} created, {result.updated} updated, "
-            f"{result.unchanged} unchanged"
-        )
-        if dry_run:
-            db.session.rollback()
-            click.echo(f"{summary} (dry run: nothing saved)")
-        else:
-            db.session.commit()
-            click.echo(summary)
+    import_command(
+        lambda data, name: import_file(what, data, filename=name, via="cli"), file, dry_run
+    )
 
 
 @competencies.command("import")

@@ -2,10 +2,11 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import HiddenField, RadioField, SearchField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
+from ..forms import FilterForm
+from ..tabular import upload_field
 from .dictionary_import import DICTIONARY, KIND_LABELS, LEVELS, STANDARDS
 from .dictionary_services import KINDS, CompetencyData
 
@@ -60,21 +61,7 @@ class CompetencyForm(FlaskForm):
             getattr(self, name).errors.append(message)
 
 
-class _Filters(FlaskForm):
-    class Meta:
-        csrf = False
-
-    def value(self, name):
-        """The field's value if it is one of the choices, else its empty default."""
-        f = getattr(self, name)
-        if f.process_errors or f.data is None:
-            return f.default
-        if hasattr(f, "choices") and f.data not in {c.value for c in f.choices}:
-            return f.default
-        return f.data
-
-
-class DictionaryFilterForm(_Filters):
+class DictionaryFilterForm(FilterForm):
     q = SearchField(
         _l("Search"),
         render_kw={"placeholder": _l("Name, code or definition"), "autocomplete": "off"},
@@ -99,7 +86,7 @@ class DictionaryFilterForm(_Filters):
         ]
 
 
-class MatrixFilterForm(_Filters):
+class MatrixFilterForm(FilterForm):
     kind = SelectField(_l("Competencies"), default="")
 
     def __init__(self, formdata):
@@ -109,7 +96,7 @@ class MatrixFilterForm(_Filters):
         ]
 
 
-class PositionFilterForm(_Filters):
+class PositionFilterForm(FilterForm):
     q = SearchField(
         _l("Search"), render_kw={"placeholder": _l("Position or competency"), "autocomplete": "off"}
     )
@@ -144,14 +131,11 @@ class ImportForm(FlaskForm):
         ],
         default=DICTIONARY,
     )
-    file = FileField(
+    file = upload_field(
         _l("CSV or Excel file"),
-        validators=[
-            FileRequired(_l("Choose a CSV or Excel file.")),
-            FileAllowed(["csv", "txt", "xlsx"], _l("Choose a file ending in .csv or .xlsx.")),
-        ],
-        render_kw={
-            "accept": ".csv,.xlsx,text/csv,"
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        },
+        _l("Choose a CSV or Excel file."),
+        ["csv", "txt", "xlsx"],
+        _l("Choose a file ending in .csv or .xlsx."),
+        accept=".csv,.xlsx,text/csv,"
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )

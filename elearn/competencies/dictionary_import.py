@@ -7,10 +7,7 @@ what is stored. Assessments keep the indicator text they were made against, so a
 never rewrites history.
 """
 
-import csv
-import io
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
@@ -18,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from .. import tabular
 from ..extensions import db
 from ..models import (
     Competency,
@@ -28,6 +26,7 @@ from ..models import (
     audit,
 )
 from ..models.competency import position_key
+from ..tabular import Problem
 from ..timeutil import utcnow
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -78,41 +77,9 @@ KIND_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class Problem:
-    line: int | None  # as the file counts lines (header = 1); None for the file as a whole
-    message: str
-
-
 @dataclass
-class ImportResult:
+class ImportResult(tabular.ImportResult):
     what: str = DICTIONARY
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    problems: list = field(default_factory=list)
-    audit_entry: object = None
-
-    @property
-    def ok(self):
-        return not self.problems
-
-    @property
-    def bad_lines(self):
-        return len({p.line for p in self.problems})
-
-
-class _FileError(Exception):
-    def __init__(self, message, line=None):
-        super().__init__(message)
-        self.problem = Problem(line, str(message))
-
-
-@dataclass
-class _Row:
-    line: int
-    cells: dict
 
 
 def clean(value):
@@ -127,136 +94,26 @@ def clean_block(value):
 
 
 # Reading -----------------------------------------------------------------------------------------
-def _cell_text(value):
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # Excel keeps every number as a float: 3.0 is the level 3
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value)
-
-
-def _read_xlsx(data):
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a damaged file
-        raise _FileError(_l("The file cannot be read as an Excel workbook (.xlsx).")) from None
-    try:
-        sheet = book.worksheets[0]
-        out = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = [_cell_text(v) for v in values]
-            while cells and not cells[-1].strip():
-                cells.pop()
-            if not any(c.strip() for c in cells):
-                continue
-            if len(out) > MAX_ROWS:
-                raise _too_many()
-            out.append((number, cells))
-        return out
-    finally:
-        book.close()
-
-
-def _too_many():
-    return _FileError(
-        _l("The file has more than %(max)d rows: split it into smaller files.", max=MAX_ROWS)
-    )
-
-
-def _read_csv(data):
-    try:
-        # utf-8-sig drops the byte order mark that Excel writes in "CSV UTF-8".
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise _FileError(
-            _l(
-                "The file is not UTF-8 text. In Excel choose Save As, type “CSV UTF-8 (Comma "
-                "delimited)”, then upload the new file."
-            )
-        ) from None
-    if not text.strip():
-        return []
-    first = text.lstrip("\r\n").splitlines()[0]
-    # Excel in an Indonesian locale separates with ';' (the comma is the decimal mark).
-    counts = {d: first.count(d) for d in (";", ",", "\t")}
-    delimiter = max(counts, key=counts.get) if max(counts.values()) else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    out, last_line = [], 0
-    try:
-        for cells in reader:
-            line, last_line = last_line + 1, reader.line_num
-            if not any(c.strip() for c in cells):
-                continue
-            if len(out) > MAX_ROWS:
-                raise _too_many()
-            out.append((line, cells))
-    except csv.Error as exc:
-        raise _FileError(
-            _l("The file cannot be read as CSV: %(error)s", error=str(exc)), reader.line_num
-        ) from None
-    return out
-
-
-def is_xlsx(data, filename=""):
-    return data[:4] == b"PK\x03\x04" or (filename or "").lower().endswith(".xlsx")
-
-
-def read_table(data, filename, required, either=()):
-    """The rows of a CSV or XLSX file as [_Row] under its header, and the row-shape problems.
-    Raises _FileError when the file as a whole cannot be used (missing column...)."""
-    table = _read_xlsx(data) if is_xlsx(data, filename) else _read_csv(data)
-    if not table:
-        raise _FileError(_l("The file is empty."))
-    header_line, header_cells = table[0]
-    names = []
-    for cell in header_cells:
-        name = "_".join(cell.strip().lstrip("\ufeff").lower().split())
-        names.append(HEADER_ALIASES.get(name, name))
-    seen = set()
-    for name in names:
-        if name and name in seen:
-            raise _FileError(_l("The column “%(column)s” appears twice.", column=name), header_line)
-        seen.add(name)
-    missing = [c for c in required if c not in seen]
-    if either and not any(c in seen for c in either):
-        missing.append(" / ".join(either))
-    if missing:
-        raise _FileError(
-            _l(
-                "Missing column(s): %(missing)s. The header must name: %(required)s.",
-                missing=", ".join(missing),
-                required=", ".join([*required, " / ".join(either)] if either else required),
-            ),
-            header_line,
+def _too_wide(cells, columns, delimiter):
+    if any(c.strip() for c in cells[columns:]):  # trailing empty cells are no harm
+        return _l(
+            "This row has %(cells)d cells but the header has %(columns)d "
+            "columns: put values containing the separator in double quotes.",
+            cells=len(cells),
+            columns=columns,
         )
-    rows, problems = [], []
-    for line, cells in table[1:]:
-        if len(cells) > len(names) and any(c.strip() for c in cells[len(names) :]):
-            problems.append(
-                Problem(
-                    line,
-                    str(
-                        _l(
-                            "This row has %(cells)d cells but the header has %(columns)d "
-                            "columns: put values containing the separator in double quotes.",
-                            cells=len(cells),
-                            columns=len(names),
-                        )
-                    ),
-                )
-            )
-            continue
-        values = dict(zip(names, cells, strict=False))
-        rows.append(_Row(line, {n: values.get(n, "") for n in names if n}))
-    if not rows and not problems:
-        raise _FileError(_l("The file has no rows under the header line."))
-    return rows, problems
+    return None
+
+
+def _table(required, either=()):
+    """How read_table reads the dictionary's files: CSV or XLSX, other header spellings."""
+    return {
+        "required": required,
+        "either": either,
+        "aliases": HEADER_ALIASES,
+        "max_rows": MAX_ROWS,
+        "too_wide": _too_wide,
+    }
 
 
 # The dictionary ----------------------------------------------------------------------------------
@@ -285,8 +142,8 @@ def _check_dictionary(rows):
     by_code = {c.code.casefold(): c for c in stored if c.code}
     by_name = {(c.name.casefold(), c.kind): c for c in stored}
     seen_code, seen_name, seen_target = {}, {}, {}
-    plans, problems = [], []
-    for row in rows:
+
+    def check(row):
         c, errors = row.cells, []
         code, name = clean(c.get("kode")), clean(c.get("nama"))
         raw_kind = clean(c.get("jenis")).lower()
@@ -354,21 +211,19 @@ def _check_dictionary(rows):
                 )
             seen_target.setdefault(target.id, row.line)
         if errors:
-            problems.extend(Problem(row.line, str(e)) for e in errors)
-            continue
-        plans.append(
-            _CompetencyPlan(
-                line=row.line,
-                target=target,
-                code=code,
-                name=name,
-                kind=kind,
-                sector=sector,
-                description=description,
-                indicators={n: t for n, t in indicators.items() if t},
-            )
-        )
-    return plans, problems
+            return None, errors
+        return _CompetencyPlan(
+            line=row.line,
+            target=target,
+            code=code,
+            name=name,
+            kind=kind,
+            sector=sector,
+            description=description,
+            indicators={n: t for n, t in indicators.items() if t},
+        ), []
+
+    return tabular.check_rows(rows, check)
 
 
 def _dictionary_target(code, name, kind, by_code, by_name, errors):
@@ -489,8 +344,9 @@ def parse_level(text):
 def _check_standards(rows):
     kinds = position_kind_lookup()
     comps = {c.code.casefold(): c for c in db.session.scalars(select(Competency)) if c.code}
-    seen, plans, problems = {}, [], []
-    for row in rows:
+    seen = {}
+
+    def check(row):
         c, errors = row.cells, []
         kind_text, job = clean(c.get("jenis_jabatan")), clean(c.get("jabatan"))
         code, level_text = clean(c.get("kode_kompetensi")), clean(c.get("level"))
@@ -544,18 +400,16 @@ def _check_standards(rows):
                 )
             seen.setdefault(key, row.line)
         if errors:
-            problems.extend(Problem(row.line, str(e)) for e in errors)
-            continue
-        plans.append(
-            _StandardPlan(
-                line=row.line,
-                position_kind=kind.code if kind else "",
-                position_name="" if kind else job,
-                competency_id=comp.id,
-                level=level,
-            )
-        )
-    return plans, problems
+            return None, errors
+        return _StandardPlan(
+            line=row.line,
+            position_kind=kind.code if kind else "",
+            position_name="" if kind else job,
+            competency_id=comp.id,
+            level=level,
+        ), []
+
+    return tabular.check_rows(rows, check)
 
 
 def _apply_standards(plans, result, fill_only):
@@ -600,18 +454,15 @@ def import_file(
         required, either, check = DICTIONARY_REQUIRED, (), _check_dictionary
     else:
         required, either, check = STANDARDS_REQUIRED, STANDARDS_EITHER, _check_standards
-    try:
-        rows, problems = read_table(data, filename, required, either)
-    except _FileError as exc:
-        result.problems.append(exc.problem)
+    read = tabular.start_import(result, data, filename, **_table(required, either))
+    if read is None:
         return result
-    result.rows = len(rows) + len(problems)
+    rows, problems = read
     with db.session.no_autoflush:
         plans, row_problems = check(rows)
     problems += row_problems
     if problems:
-        result.problems = sorted(problems, key=lambda p: p.line or 0)
-        return result
+        return result.stop(problems)
     try:
         with db.session.no_autoflush:
             if what == DICTIONARY:
@@ -638,18 +489,8 @@ def import_file(
         )
         return result
     if audit_action:
-        result.audit_entry = audit(
-            actor,
-            "competencies.import" if what == DICTIONARY else "standards.import",
-            None,
-            rows=result.rows,
-            created=result.created,
-            updated=result.updated,
-            unchanged=result.unchanged,
-            file=filename or "",
-            via=via,
-        )
-        db.session.flush()
+        action = "competencies.import" if what == DICTIONARY else "standards.import"
+        result.record(actor, action, filename, via)
     return result
 
 
@@ -662,8 +503,10 @@ def load_position_kinds(path=None):
     """Add the shipped position kinds that are missing; return how many were added."""
     path = path or DATA_DIR / "jenis_jabatan.csv"
     try:
-        rows, problems = read_table(path.read_bytes(), path.name, ("kode", "nama", "kelompok"))
-    except _FileError as exc:
+        rows, problems = tabular.read_table(
+            path.read_bytes(), path.name, **_table(("kode", "nama", "kelompok"))
+        )
+    except tabular.FileError as exc:
         raise DefaultsError(f"{path.name}: {exc.problem.message}") from None
     if problems:
         raise DefaultsError(f"{path.name}: line {problems[0].line}: {problems[0].message}")

@@ -14,6 +14,7 @@ from ..exports import export_response
 from ..extensions import db
 from ..forms import EmptyForm
 from ..models import Competency, CompetencyKind, PositionStandard, User
+from ..tabular import import_upload
 from . import bp
 from .dictionary_forms import (
     CompetencyForm,
@@ -32,7 +33,6 @@ from .dictionary_import import (
     STANDARDS,
     STANDARDS_EITHER,
     STANDARDS_REQUIRED,
-    Problem,
     import_file,
     kind_label,
     parse_level,
@@ -330,28 +330,26 @@ def dictionary_import():
     result = None
     dry_run = request.form.get("action") == "check"
     if form.validate_on_submit():
-        upload = form.file.data
-        filename = (upload.filename or "")[:200]
-        result = import_file(form.what.data, upload.read(), actor=_me(), filename=filename)
-        if result.ok and not dry_run:
-            if _commit():
-                flash(
-                    _(
-                        "%(rows)d rows imported: %(created)d created, %(updated)d updated, "
-                        "%(unchanged)d unchanged.",
-                        rows=result.rows,
-                        created=result.created,
-                        updated=result.updated,
-                        unchanged=result.unchanged,
-                    ),
-                    "success",
-                )
-                target = ".dictionary" if result.what == DICTIONARY else ".standards"
-                return redirect(url_for(target))
-            result.problems.append(
-                Problem(None, _("Someone saved the same data at the same moment. Try again."))
+        result, saved = import_upload(
+            form.file.data,
+            lambda data, name: import_file(form.what.data, data, actor=_me(), filename=name),
+            conflict=_("Someone saved the same data at the same moment. Try again."),
+            dry_run=dry_run,
+        )
+        if saved:
+            flash(
+                _(
+                    "%(rows)d rows imported: %(created)d created, %(updated)d updated, "
+                    "%(unchanged)d unchanged.",
+                    rows=result.rows,
+                    created=result.created,
+                    updated=result.updated,
+                    unchanged=result.unchanged,
+                ),
+                "success",
             )
-        db.session.rollback()
+            target = ".dictionary" if result.what == DICTIONARY else ".standards"
+            return redirect(url_for(target))
     return render_template(
         "competencies/dictionary_import.html",
         form=form,
