@@ -73,7 +73,8 @@ def test_an_upload_while_writing_keeps_the_text_and_inserts_the_image_at_the_cur
     response = upload_in_lesson(client, lesson_url, typed, "Bagan Alur.PNG", PNG, cursor=14)
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert textarea(page) == "Baris satu 🙂.\n![bagan_alur](images/bagan_alur.png)Baris dua."
+    # On a paragraph of its own, so that it is not rendered inside the sentence after it.
+    assert textarea(page) == "Baris satu 🙂.\n\n![bagan_alur](images/bagan_alur.png)\n\nBaris dua."
     assert 'value="Alur baru"' in page  # the other fields as typed, too
     assert "images/bagan_alur.png" in page and "telah diunggah" in page
     # The image is in the draft; the lesson file waits for Save.
@@ -87,7 +88,7 @@ def test_an_upload_while_writing_keeps_the_text_and_inserts_the_image_at_the_cur
     fields = {"title": "Alur baru", "duration": "15", "required": "y", "body": textarea(page)}
     saved = post(client, lesson_url, {**fields, **state})
     assert saved.status_code == 302
-    assert "Baris satu 🙂.\n![bagan_alur](images/bagan_alur.png)Baris dua." in lesson_text()
+    assert "Baris satu 🙂.\n\n![bagan_alur](images/bagan_alur.png)\n\nBaris dua." in lesson_text()
 
 
 def test_without_javascript_the_image_goes_at_the_end(client, lesson_url):
@@ -131,7 +132,8 @@ def test_an_upload_into_a_new_lesson_creates_no_lesson(client, lesson_url):
     new_url = f"/teach/{SLUG}/modules/nilai-dasar/lessons/new"
     response = upload_in_lesson(client, new_url, "Draf pelajaran kedua.", "peta.png", PNG, 0)
     assert (
-        textarea(response.get_data(as_text=True)) == "![peta](images/peta.png)Draf pelajaran kedua."
+        textarea(response.get_data(as_text=True))
+        == "![peta](images/peta.png)\n\nDraf pelajaran kedua."
     )
     paths = set(db.session.scalars(select(DraftFile.path)))
     assert "01-nilai-dasar/images/peta.png" in paths

@@ -119,7 +119,27 @@ def insert_at(text, snippet, cursor):
         text = text.rstrip()
         snippet = "\n\n" + snippet if text else snippet
         index, count = len(text), len(text.replace("\r\n", "\n"))
-    return text[:index] + snippet + text[index:], count + len(snippet)
+        return text[:index] + snippet + text[index:], count + len(snippet)
+    before, after = _padding(text[:index], text[index:]) if snippet.startswith("!") else ("", "")
+    return (
+        text[:index] + before + snippet + after + text[index:],
+        count + len(before) + len(snippet),
+    )
+
+
+def _padding(head, tail):
+    """The line breaks that give an image inserted between `head` and `tail` a paragraph of its
+    own (an image glued to a sentence would render inside it)."""
+    head, tail = head.replace("\r\n", "\n"), tail.replace("\r\n", "\n")
+    if not head.strip(" \t") or head.endswith("\n\n"):
+        before = ""
+    else:
+        before = "\n" if head.endswith("\n") else "\n\n"
+    if not tail.strip() or tail.startswith("\n\n"):
+        after = ""
+    else:
+        after = "\n" if tail.startswith("\n") else "\n\n"
+    return before, after
 
 
 # The cycle ---------------------------------------------------------------------------------------
