@@ -6,7 +6,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from elearn.content.convert import ConvertError, convert_docx, convert_folder
+from elearn.content.convert import ConvertError, convert_docx, convert_folder, load_files
 from elearn.content.package import load_package
 from elearn.extensions import db
 from elearn.models import Course, Lesson
@@ -288,3 +288,49 @@ def test_docx_parts_pass_the_zip_limits(app):
     with pytest.raises(ConvertError, match="lebih dari 3 berkas"):
         convert_upload(data, name="a.docx", limits=Limits(max_files=3))
     assert convert_upload(data, name="a.docx").counts["lessons"] == 2
+
+
+def test_a_translation_inside_a_checkout_takes_its_pictures_from_the_repository(app, tmp_path):
+    """Translated curricula keep their images at the top of the repository (translations/id/x/
+    README.md shows ../../../images/y.png, or /images/y.png as GitHub reads it)."""
+    repo = tmp_path / "kurikulum"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "images").mkdir()
+    (repo / "images" / "alur.png").write_bytes(png_bytes())
+    (repo / "images" / "logo.png").write_bytes(png_bytes((0, 90, 0)))
+    (repo / "RAHASIA.md").write_text("# Rahasia\n\ntidak untuk kursus\n", encoding="utf-8")
+    (repo / "settings.py").write_text("SECRET_KEY = 'x'\n", encoding="utf-8")
+    lesson = repo / "translations" / "id" / "01-mulai" / "README.md"
+    lesson.parent.mkdir(parents=True)
+    lesson.write_text(
+        "# Mulai\n\n![Alur kerja](../../../images/alur.png)\n\n![Logo](/images/logo.png)\n\n"
+        "Baca [catatan](../../../RAHASIA.md), [kode](/settings.py) dan "
+        "![jauh](../../../../di-luar.png)\n",
+        encoding="utf-8",
+    )
+    (lesson.parent.parent / "02-lanjut").mkdir()
+    (lesson.parent.parent / "02-lanjut" / "README.md").write_text("# Lanjut\n\nIsi.\n")
+    (tmp_path / "di-luar.png").write_bytes(png_bytes((9, 9, 9)))  # outside the checkout
+
+    result = convert_folder(repo / "translations" / "id")
+
+    assert result.files["01-mulai/images/alur.png"] == png_bytes()
+    assert result.files["01-mulai/images/logo.png"] == png_bytes((0, 90, 0))
+    body = result.files["01-mulai/01-mulai.md"].decode()
+    assert "![Alur kerja](images/alur.png)" in body and "![Logo](images/logo.png)" in body
+    # Pictures only (no lesson, no code or settings), and nothing beyond the checkout.
+    assert "Baca catatan, kode dan" in body and "di-luar" not in body
+    assert sorted(p for p in result.files if not p.endswith((".yml", ".md"))) == [
+        "01-mulai/images/alur.png",
+        "01-mulai/images/logo.png",
+    ]
+    messages = " ".join(p.message for p in result.problems)
+    assert "'../../../RAHASIA.md' menunjuk ke luar folder" in messages
+    assert "'/settings.py': berkas tidak ditemukan" in messages
+    assert "'../../../../di-luar.png' berada di luar folder" in messages
+    _package, problems = load_files(result.files)
+    assert [p for p in problems if not p.warning] == []
+
+    (repo / ".git").rmdir()  # not a checkout: the folder is all there is
+    plain = convert_folder(repo / "translations" / "id")
+    assert "01-mulai/images/alur.png" not in plain.files

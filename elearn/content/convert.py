@@ -19,7 +19,7 @@ import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import yaml
 
@@ -104,6 +104,13 @@ class ConvertResult:
     files: dict[str, bytes] = field(default_factory=dict)  # package path -> bytes
     problems: list[Problem] = field(default_factory=list)  # source-relative, non-fatal
     counts: dict = field(default_factory=dict)
+    # Where each source file went (source-relative path -> package path): lessons, and the
+    # assets copied for them (keyed by the package module folder too: one copy per module).
+    lessons: dict[str, str] = field(default_factory=dict)
+    assets: dict[tuple[str, str], str] = field(default_factory=dict)
+    # Pictures found outside the folder, in the Git checkout around it:
+    # (source file, URL as written) -> package path.
+    outside: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 # Shared helpers --------------------------------------------------------------------------------
@@ -360,11 +367,25 @@ def _alt(text):
 
 
 # A folder (or a zip) of plain Markdown ---------------------------------------------------------
-class _Source:
-    """The input's files: package-style relative paths, read lazily from a folder."""
+def _repository_root(folder):
+    """The Git checkout a folder lies in (the nearest folder holding `.git`), or None."""
+    folder = Path(folder).resolve()
+    for parent in (folder, *folder.parents):
+        if (parent / ".git").exists():
+            return parent
+    return None
 
-    def __init__(self, root=None, files=None, limits=None):
+
+class _Source:
+    """The input's files: package-style relative paths, read lazily from a folder.
+
+    `outer` (a folder's Git checkout) is where pictures the lessons show from outside the
+    folder may be read from: translated curricula keep their images at the repository's top
+    (`../../../../translated_images/x.png`), and GitHub reads `/x.png` from there too."""
+
+    def __init__(self, root=None, files=None, limits=None, outer=None):
         self.root, self._files, self.limits = root, files, limits or Limits()
+        self.outer = outer
         if files is not None:
             self.paths = sorted(files)
         else:
@@ -394,6 +415,27 @@ class _Source:
             return None
         return full.read_bytes()
 
+    def read_outside(self, base, url):
+        """(checkout-relative path, bytes) of a file that `url`, written in folder `base`,
+        reaches outside the folder but inside its checkout; None for anything else (no
+        checkout, a symbolic link on the way, a missing, junk or too large file)."""
+        if self.outer is None or self.root is None:
+            return None
+        path = unquote(urlsplit(url).path)
+        start = self.outer if path.startswith("/") else Path(self.root).resolve() / base
+        full = Path(os.path.normpath(start / path.lstrip("/")))
+        try:
+            if full.resolve() != full or not full.is_relative_to(self.outer):
+                return None
+            rel = full.relative_to(self.outer).as_posix()
+            if any(is_junk(part) for part in rel.split("/")) or not full.is_file():
+                return None
+            if full.stat().st_size > self.limits.max_file_bytes:
+                return None
+            return rel, full.read_bytes()
+        except OSError:
+            return None
+
 
 def convert_folder(source, limits=None, name=""):
     """A folder of Markdown (a path), or a zip of one (path, bytes or file object) -> draft.
@@ -413,7 +455,7 @@ def convert_folder(source, limits=None, name=""):
             raise ConvertError(E_NOT_FOUND.format(path=source))
         if not path.is_dir():
             raise ConvertError(E_NOT_SUPPORTED)
-        src = _Source(root=path, limits=limits)
+        src = _Source(root=path, limits=limits, outer=_repository_root(path))
         name = path.resolve().name
     return _FolderConverter(src, name).convert()
 
@@ -494,6 +536,7 @@ class _FolderConverter:
         self.files = {}
         self.copied = {}  # (module dir, source asset) -> package path
         self.used_assets = set()
+        self.outside = {}  # (source file, url) -> package path
 
     def problem(self, file, message, **fields):
         self.problems.append(Problem(file, None, message.format(**fields), warning=True))
@@ -626,7 +669,18 @@ class _FolderConverter:
         }
         problems = sorted(set(self.problems), key=lambda p: (p.file != "course.yml", p.file,
                                                              p.message))  # fmt: skip
-        return ConvertResult(files=files, problems=problems, counts=counts)
+        return ConvertResult(
+            files=files,
+            problems=problems,
+            counts=counts,
+            lessons={self.rel(src): dest for src, dest in lesson_paths.items()},
+            assets={
+                (module, self.rel(src)): dest
+                for (module, src), dest in self.copied.items()
+                if not src.startswith(_OUTSIDE)
+            },
+            outside=dict(self.outside),
+        )
 
     def rel(self, path):
         return path[len(self.prefix) :]
@@ -670,6 +724,9 @@ class _FolderConverter:
             # The package's own rule (`/` = its root, never above it), inside self.prefix.
             inner, fragment = package_link_target(self.rel(base), url)
             if inner is None and urlsplit(url).path:
+                copied = self.copy_outside(source_path, base, url, module_dir, is_image)
+                if copied is not None:
+                    return _relative(copied, target_dir)
                 self.problem(rel, P_IMAGE_OUTSIDE if is_image else P_LINK_OUTSIDE, url=url)
                 return None
             joined = posixpath.normpath(self.prefix + (inner or self.rel(base)))
@@ -678,6 +735,10 @@ class _FolderConverter:
             if lesson is not None and not is_image:
                 return _relative(lesson, target_dir) + fragment
             if joined not in self.src.known:
+                if url.startswith("/"):  # GitHub: from the top of the repository
+                    copied = self.copy_outside(source_path, base, url, module_dir, is_image)
+                    if copied is not None:
+                        return _relative(copied, target_dir)
                 self.problem(rel, P_IMAGE_MISSING if is_image else P_LINK_MISSING, url=url)
                 return None
             if _ext(joined) in MARKDOWN_EXTENSIONS:  # a Markdown file that is no lesson
@@ -694,11 +755,27 @@ class _FolderConverter:
 
         return rewrite_links(body, rewrite)
 
-    def copy_asset(self, source, module_dir, is_image):
+    def copy_outside(self, source_path, base, url, module_dir, is_image):
+        """A picture outside the folder, from the Git checkout around it. Pictures only: a
+        checkout also holds code and settings, which a lesson's link must not carry into a
+        package unseen."""
+        if _ext(urlsplit(url).path) not in IMAGE_EXTENSIONS:
+            return None
+        found = self.src.read_outside(base, url)
+        if found is None:
+            return None
+        rel, data = found
+        copied = self.copy_asset(_OUTSIDE + rel, module_dir, is_image, data=data)
+        if copied is not None:
+            self.outside[(self.rel(source_path), url)] = copied
+        return copied
+
+    def copy_asset(self, source, module_dir, is_image, data=None):
         key = (module_dir, source)
         if key in self.copied:
             return self.copied[key]
-        data = self.src.read(source)
+        if data is None:
+            data = self.src.read(source)
         if data is None:
             return None
         group_folder = self.prefix + source[len(self.prefix) :].split("/", 1)[0] + "/"
@@ -733,6 +810,9 @@ class _FolderConverter:
             ):
                 return lesson.split("/", 1)[0]
         return None
+
+
+_OUTSIDE = "\0outside/"  # marks a source path read from the checkout, not the folder
 
 
 def _safe_asset_path(path):

@@ -20,12 +20,14 @@ Links and images are elearn.content.mdlinks, emphasis elearn.content.mdemphasis.
 Everything produced still goes through the sanitizer in render.py.
 """
 
+import html
 import re
 import xml.etree.ElementTree as etree
 
 from markdown import util
 from markdown.blockprocessors import BlockQuoteProcessor
 from markdown.extensions import Extension
+from markdown.extensions.toc import remove_fnrefs, render_inner_html, strip_tags
 from markdown.inlinepatterns import (
     BACKTICK_RE,
     BacktickInlineProcessor,
@@ -35,6 +37,9 @@ from markdown.inlinepatterns import (
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
+from pymdownx.slugs import slugify as _slugify
+
+_github_slug = _slugify(case="lower")
 
 # A paragraph made of this character alone keeps two lists apart (CommonMark starts a new list
 # when the bullet or the delimiter changes; Python-Markdown would merge them). Removed again by
@@ -43,6 +48,11 @@ _SPLIT = "\ue000"
 # The only line of a fenced block that has none: Pygments writes an empty block as one empty
 # line, CommonMark as nothing; `_EmptyCode` takes the line out again.
 _EMPTY = "\ue001"
+# A tab inside a top-level fenced block, kept from Python-Markdown's tab expansion (CommonMark
+# keeps code as written) and written back as a tab when the block is highlighted.
+_TAB = "\ue002"
+# A space of a blank-looking line in such a block (Python-Markdown empties those lines).
+_SPACE = "\ue003"
 
 _BULLET = re.compile(r"^( {0,3})([-*+])( +|$)")
 _ORDERED = re.compile(r"^( {0,3})(\d{1,9})([.)])( +|$)")
@@ -557,6 +567,109 @@ def unescape_table_pipes(lines):
     return out
 
 
+_HEADING = re.compile(r"^h[1-6]$")
+
+
+class _GitHubHeadingIds(Treeprocessor):
+    """Heading ids as GitHub makes them, so that a curriculum's own `#section` links (tables of
+    contents, "see above") still land: lower case, punctuation out, each space a hyphen, letters
+    of any script kept ("Tinjauan & Studi" -> "tinjauan--studi"), a repeat gets "-1", "-2".
+    Before toc, which keeps ids it finds (and those written with attr_list `{#id}`)."""
+
+    def run(self, root):
+        used = {el.get("id") for el in root.iter() if el.get("id")}
+        counts = {}
+        for el in root.iter():
+            if not isinstance(el.tag, str) or not _HEADING.match(el.tag) or "id" in el.attrib:
+                continue
+            name = html.unescape(strip_tags(render_inner_html(remove_fnrefs(el), self.md)))
+            base = _github_slug(name, "-")
+            if not base:
+                continue  # toc gives it one
+            slug = base
+            while slug in used:
+                counts[base] = counts.get(base, 0) + 1
+                slug = f"{base}-{counts[base]}"
+            used.add(slug)
+            el.set("id", slug)
+
+
+_TASK = re.compile(r"^\[([ xX])\](?=[ \t])")
+TASK_OPEN, TASK_DONE = "\u2610", "\u2611"  # ☐ ☑
+
+
+class _TaskListItems(Treeprocessor):
+    """GFM task list items (`- [ ] to do`, `- [x] done`) start with a ballot box, ☐ or ☑: the
+    checkbox GitHub shows would be a form input, which the sanitizer never lets through."""
+
+    def run(self, root):
+        for li in root.iter("li"):
+            holder = li
+            if not (li.text or "").strip() and len(li) and li[0].tag == "p":
+                holder = li[0]
+            text = holder.text or ""
+            m = _TASK.match(text)
+            if m:
+                holder.text = (TASK_DONE if m.group(1) in "xX" else TASK_OPEN) + text[m.end() :]
+
+
+class _KeepFenceTabs(Preprocessor):
+    """Before Python-Markdown expands every tab to 4 spaces and empties lines of spaces: the tabs
+    and such lines of fenced code that starts at the margin are marked to stay as written.
+    (Fences in list items and quotes still lose them: there the leading whitespace is partly
+    the container's indentation.)"""
+
+    def run(self, lines):
+        out, fence = [], None
+        for line in lines:
+            if fence is None:
+                opened = fence_opening(line)
+                if opened is not None and opened[0] == 0:
+                    fence = opened[1:3]
+            elif closes_fence(line, *fence):
+                fence = None
+            elif line and not line.strip(" \t"):
+                line = line.replace(" ", _SPACE).replace("\t", _TAB)
+            elif "\t" in line:
+                line = line.replace("\t", _TAB)
+            out.append(line)
+        return out
+
+
+class _Tabs(Postprocessor):
+    """A marked tab or space that reached the output outside a highlighted block is itself
+    again."""
+
+    def run(self, text):
+        return _unmark(text)
+
+
+def _unmark(text):
+    if _TAB in text or _SPACE in text:
+        return text.replace(_TAB, "\t").replace(_SPACE, " ")
+    return text
+
+
+def _code_languages(md):
+    """Fenced code keeps its language as CommonMark writes it, `<code class="language-js">`
+    (the sanitizer allows `language-*` on <code> only), and its marked tabs."""
+    if "fenced_code_block" not in md.preprocessors:
+        return
+    fenced = md.preprocessors["fenced_code_block"]
+    entry = getattr(getattr(fenced, "extension", None), "superfences", [None])[0]
+    if not entry or entry.get("formatter") is None:
+        return
+    highlight = entry["formatter"]
+
+    def formatter(src="", language="", **kwargs):
+        html = highlight(src=_unmark(src), language=language, **kwargs)
+        if language and _LANG.match(language):
+            html = html.replace("<code>", f'<code class="language-{language}">', 1)
+        return html
+
+    entry["formatter"] = formatter
+
+
 class _CommonMarkPreprocessor(Preprocessor):
     def run(self, lines):
         lines, tightness = normalize_blocks(lines)
@@ -793,6 +906,11 @@ def _no_empty_table_body(processor):
 class CommonMarkExtension(Extension):
     def extendMarkdown(self, md):
         md.preprocessors.register(_CommonMarkPreprocessor(md), "commonmark_blocks", 29)
+        md.preprocessors.register(_KeepFenceTabs(md), "commonmark_fence_tabs", 30.5)
+        md.treeprocessors.register(_GitHubHeadingIds(md), "github_heading_ids", 6)
+        md.treeprocessors.register(_TaskListItems(md), "github_task_lists", 7)
+        md.postprocessors.register(_Tabs(md), "commonmark_tabs", 5)
+        _code_languages(md)
         md.parser.blockprocessors.register(_SeparateQuotes(md.parser), "quote", 20)
         md.treeprocessors.register(_DemoteHeadings(md), "demote_headings", 25)
         md.treeprocessors.register(_ListTightness(md), "commonmark_lists", 19)

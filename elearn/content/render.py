@@ -80,6 +80,8 @@ ALLOWED_CLASSES = frozenset(
 )
 # Pygments token classes, allowed on <span> inside highlighted code only.
 CODE_CLASSES = frozenset(c for c in STANDARD_TYPES.values() if c) | {"hll"}
+# A fenced block's language, as CommonMark writes it on <code> ("language-js").
+_LANGUAGE_CLASS = re.compile(r"^language-[\w#.+-]+$")
 
 # One list: a new extension (an instance, or a dotted name with its settings in MARKDOWN_CONFIG)
 # is one more line here. Order matters only where a comment says so.
@@ -88,6 +90,7 @@ MARKDOWN_EXTENSIONS = [
     "pymdownx.superfences",  # fenced code anywhere, list items and quotes included
     "pymdownx.highlight",  # Pygments classes for fenced and indented code
     "pymdownx.magiclink",  # bare URLs and www. addresses become links (GFM autolinks)
+    "pymdownx.tilde",  # ~~struck through~~ (GFM strikethrough); no ~subscript~
     "footnotes",
     "admonition",
     "toc",
@@ -118,6 +121,7 @@ MARKDOWN_CONFIG = {
         "repo_url_shortener": False,
         "social_url_shortener": False,
     },
+    "pymdownx.tilde": {"subscript": False},
     "tables": {"use_align_attribute": True},
     "footnotes": {"BACKLINK_TITLE": "Kembali ke catatan %d"},
     "toc": {"permalink": False},
@@ -189,7 +193,11 @@ class _ContentFilter(Filter):
         for (ns, name), value in attrs.items():
             if name == "class":
                 allowed = CODE_CLASSES | ALLOWED_CLASSES if tag == "span" else ALLOWED_CLASSES
-                value = " ".join(c for c in value.split() if c in allowed)
+                value = " ".join(
+                    c
+                    for c in value.split()
+                    if c in allowed or (tag == "code" and _LANGUAGE_CLASS.match(c))
+                )
                 if not value:
                     continue
             elif name == "id":
