@@ -36,6 +36,8 @@ seed: content ## Load the demo agency, accounts and activity (kept on later runs
 
 content: migrate ## Import every course package in content/
 	@if $(BIN)/flask content --help >/dev/null 2>&1; then $(BIN)/flask content import content/*/; fi
+	@# Lessons stored by an older elearn get today's renderer (adds no version; quick when current).
+	$(BIN)/flask content rerender
 
 run: translations seed ## Install, migrate, load demo data and courses, serve on http://127.0.0.1:5000
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
