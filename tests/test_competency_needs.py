@@ -39,8 +39,8 @@ def _this_year(app):
     YEAR = current_year()
 
 
-HEATMAP_QUERIES = 8
-EXPORT_QUERIES = 9
+HEATMAP_QUERIES = 7
+EXPORT_QUERIES = 8
 REVISION_RE = re.compile(r'name="revision" type="hidden" value="(\d+)"')
 
 
@@ -422,6 +422,36 @@ def test_heatmap_numbers_and_trend(world, login_as, tmp_path):
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
 
 
+def test_heatmap_follows_every_change_of_an_assessment(world, login_as):
+    """Self only, supervisor only, a supervisor's level added, edited later and taken back."""
+    integ, a1, a2 = world["integ"], world["a1"], world["a2"]
+    add_assessment(a1, AssessorRole.SELF, {integ: 2})  # below (3 required)
+    add_assessment(a2, AssessorRole.SUPERVISOR, {integ: 3}, assessor=world["sup"])  # no self
+    client = login_as(world["sup"])
+
+    def integ_cell():
+        page = text_of(client.get(f"/competencies/units?year={YEAR}"))
+        return page.split('data-label="Integritas">')[1].split("</td>")[0]
+
+    def below_people():
+        url = f"/competencies/units/people?competency={integ.id}&unit={world['A'].id}"
+        return text_of(client.get(url))
+
+    assert "50%" in integ_cell() and "1 dari 2 yang dinilai" in integ_cell()
+    assert "Ani Satu" in below_people()
+    assert assess(client, a1, {integ: 3}).status_code == 302  # the supervisor's level wins
+    assert "0%" in integ_cell() and "0 dari 2 yang dinilai" in integ_cell()
+    assert "Ani Satu" not in below_people()
+    assert assess(client, a1, {integ: 1}).status_code == 302  # edited later
+    assert "50%" in integ_cell() and "kesenjangan 1</span>" in integ_cell()  # (3 - 1 + 0) / 2
+    assert "Ani Satu" in below_people()
+    assert assess(client, a1, {integ: ""}).status_code == 302  # taken back: the self level
+    assert "50%" in integ_cell() and "kesenjangan 0,5" in integ_cell()
+    # The svg is one image: its drill-down links are in the table only.
+    html = client.get(f"/competencies/units?year={YEAR}").get_data(as_text=True)
+    assert "<a " not in html.split("<svg")[1].split("</svg>")[0]
+
+
 def test_heatmap_filters_by_position_kind(world, login_as):
     add_assessment(world["a1"], AssessorRole.SELF, {world["integ"]: 1})
     db.session.add(PositionKind(code="pengawas", name="Pengawas", group="administrasi"))
@@ -467,7 +497,7 @@ def test_heatmap_queries_do_not_grow_with_people_or_competencies(
     _people(make_user, make_unit("Dinas C", parent=world["A"]), 27, world["integ"], more[0])
     big = counts()
     assert big == small
-    # Sign-in (2), the bell, the scope's units, the position kinds, the two aggregates, the
+    # Sign-in (2), the bell, the scope's units, the position kinds, the aggregate, the
     # competencies' names; the export: no bell, + recommended courses and planned JP.
     assert small == [HEATMAP_QUERIES, HEATMAP_QUERIES, EXPORT_QUERIES]
 

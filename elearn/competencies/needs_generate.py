@@ -20,6 +20,7 @@ from ..models import (
     PositionStandard,
     User,
 )
+from ..models.competency import refresh_effective_levels
 
 # code, name, kind: the dictionary's codes (elearn/competencies/data/kompetensi.csv), so that a
 # dictionary loaded later completes these rows instead of adding others.
@@ -169,6 +170,8 @@ def generate_needs(rng, now, user_rows, email_domain, bulk, move_sequences):
     bulk(CompetencyAssessment, assessments)
     bulk(CompetencyAssessmentItem, items)
     move_sequences([CompetencyAssessment])
+    # Bulk INSERTs pass no ORM flush: the derived levels are rebuilt here, in the same transaction.
+    refresh_effective_levels(db.session.connection())
     return {"assessments": len(assessments), "assessment items": len(items)}
 
 

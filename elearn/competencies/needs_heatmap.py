@@ -2,9 +2,10 @@
 their position's standard and the mean gap, this year against the previous one; the people
 behind a cell; the needs-analysis table for export.
 
-All figures come from two GROUP BYs over the people in the viewer's scope (the team dashboard's
-scope rule): who is required what, and the levels against it; they are rolled up the unit tree
-in Python over at most one row per unit and competency:
+All figures come from one GROUP BY over the people in the viewer's scope (the team dashboard's
+scope rule): who is required what, and their effective levels of the year and the previous one
+against it (CompetencyLevelEffective, kept by every write of an assessment); they are rolled up
+the unit tree in Python over at most one row per unit and competency:
 the number of queries does not grow with the number of people or competencies.
 
 Effective level = the supervisor's level for the competency, else the self level. A person
@@ -15,15 +16,12 @@ not below standard, and outside the mean gap (which is over the people assessed)
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import and_, case, func, literal_column, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..models import (
-    AssessorRole,
     Competency,
-    CompetencyAssessment,
-    CompetencyAssessmentItem,
     Course,
     CourseCompetency,
     CourseVersion,
@@ -33,7 +31,7 @@ from ..models import (
     Unit,
     User,
 )
-from ..models.competency import position_key_sql
+from ..models.competency import CompetencyLevelEffective, position_key_sql
 from ..supervision.services import is_admin, scope_condition
 from .standards import required_levels_select
 
@@ -67,12 +65,13 @@ def required_by_position(cond):
     rows) instead of for everyone (a row per person and competency), and people are matched
     to their position's row in the aggregates below."""
     reps = (
-        select(func.min(User.id))
+        select(func.min(User.id).label("id"))
         .where(cond)
         .group_by(User.position_kind, position_key_sql(User.position))
-        .correlate(None)
+        .cte("position_reps")
+        .prefix_with("MATERIALIZED", dialect="sqlite")  # asked twice below: found once
     )
-    req = required_levels_select(User.id.in_(reps)).subquery("rep_req")
+    req = required_levels_select(User.id.in_(select(reps.c.id))).subquery("rep_req")
     rep = aliased(User, name="rep")
     return (
         select(
@@ -91,73 +90,54 @@ def _matches_position(rr):
     return and_(rr.c.kind == User.position_kind, rr.c.key == position_key_sql(User.position))
 
 
-def effective_items(periods):
-    """(FROM clause, condition) of the assessment items that count: the supervisor's, and the
-    self-assessment's where the supervisor's assessment has no level for that competency
-    (one assessment per role and period: no GROUP BY needed). Joined to User."""
-    a, i = CompetencyAssessment, CompetencyAssessmentItem
-    sa, si = aliased(CompetencyAssessment, name="sup_a"), aliased(i, name="sup_i")
-    has_sup_level = (
-        select(si.competency_id)
-        .join(sa, sa.id == si.assessment_id)
-        .where(
-            sa.user_id == a.user_id,
-            sa.period == a.period,
-            sa.period.in_(list(periods)),  # PostgreSQL hashes it: only the years asked for
-            sa.role == AssessorRole.SUPERVISOR,
-            si.competency_id == i.competency_id,
-        )
-        .exists()
-    )
-    source = a.__table__.join(i.__table__, i.assessment_id == a.id).join(
-        User.__table__, User.id == a.user_id
-    )
-    counts = and_(
-        a.period.in_(list(periods)), or_(a.role == AssessorRole.SUPERVISOR, ~has_sup_level)
-    )
-    return source, counts
+CELL_KEY = 1 << 32  # above any competency id
+
+
+def _level_of(rr, period, name):
+    """The person's effective level in the row's competency and `period` (outer-joined)."""
+    eff = aliased(CompetencyLevelEffective, name=name)
+    on = and_(eff.user_id == User.id, eff.period == period, eff.competency_id == rr.c.competency_id)
+    return eff, on
 
 
 def needs_rows(viewer, filters, by_unit=True):
-    """{(unit id or None, competency id): Cell} of the view. Two queries: the people whose
-    position requires each competency, and the levels of this year and the previous one
-    against the requirement."""
+    """{(unit id or None, competency id): Cell} of the view. One query: every person in the
+    view with each competency their position requires, and their effective levels of this
+    year and the previous one (CompetencyLevelEffective: one row per person and competency)."""
     cond = people_condition(viewer, filters)
-    i, a = CompetencyAssessmentItem, CompetencyAssessment
-    unit = User.unit_id if by_unit else literal(None)
     rr = required_by_position(cond)
-    required = db.session.execute(
-        select(unit.label("unit_id"), rr.c.competency_id, func.count().label("n"))
+    # One integer per cell: SQLite sorts the rows of a GROUP BY, and one integer key sorts
+    # them a fifth faster than the two columns (unit, competency). Decoded below.
+    cell = rr.c.competency_id
+    if by_unit:
+        cell = func.coalesce(User.unit_id, 0) * literal_column(str(CELL_KEY)) + cell
+    now, now_on = _level_of(rr, filters.year, "eff_now")
+    prev, prev_on = _level_of(rr, filters.year - 1, "eff_prev")
+    below, below_prev = now.level < rr.c.required, prev.level < rr.c.required
+    rows = db.session.execute(
+        select(
+            cell.label("cell"),
+            func.count().label("required"),
+            func.count(now.level).label("assessed"),
+            func.sum(case((below, 1), else_=0)).label("below"),
+            func.sum(case((below, rr.c.required - now.level), else_=0)).label("gap"),
+            func.min(case((below, rr.c.required))).label("min_needed"),
+            func.count(prev.level).label("assessed_prev"),
+            func.sum(case((below_prev, 1), else_=0)).label("below_prev"),
+            func.sum(case((below_prev, rr.c.required - prev.level), else_=0)).label("gap_prev"),
+        )
         .select_from(User)
         .join(rr, _matches_position(rr))
+        .outerjoin(now, now_on)
+        .outerjoin(prev, prev_on)
         .where(cond)
-        .group_by(*([User.unit_id] if by_unit else []), rr.c.competency_id)
+        .group_by(cell)
     ).all()
-    cells = {}
-    for row in required:
-        cells.setdefault((row.unit_id, row.competency_id), Cell()).required += row.n
-    rr = required_by_position(cond)
-    source, counts = effective_items((filters.year, filters.year - 1))
-    below = i.level < rr.c.required
-    levels = db.session.execute(
-        select(
-            unit.label("unit_id"),
-            i.competency_id,
-            a.period,
-            func.count().label("assessed"),
-            func.sum(case((below, 1), else_=0)).label("below"),
-            func.sum(case((below, rr.c.required - i.level), else_=0)).label("gap"),
-            func.min(case((below, rr.c.required))).label("min_needed"),
-        )
-        .select_from(source)
-        .join(rr, and_(_matches_position(rr), rr.c.competency_id == i.competency_id))
-        .where(cond, counts)
-        .group_by(*([User.unit_id] if by_unit else []), i.competency_id, a.period)
-    ).all()
-    for row in levels:
-        cell = cells.setdefault((row.unit_id, row.competency_id), Cell())
-        cell.add_levels(row, previous=row.period != filters.year)
-    return cells
+    out = {}
+    for row in rows:
+        unit_id, competency_id = divmod(row.cell, CELL_KEY)
+        out[(unit_id or None, competency_id)] = Cell.of(row)
+    return out
 
 
 @dataclass
@@ -171,19 +151,19 @@ class Cell:
     gap_prev: int = 0
     min_needed: int | None = None
 
-    def add_levels(self, row, previous=False):
-        if previous:
-            self.assessed_prev += row.assessed
-            self.below_prev += row.below or 0
-            self.gap_prev += row.gap or 0
-            return
-        self.assessed += row.assessed
-        self.below += row.below or 0
-        self.gap += row.gap or 0
-        if row.min_needed is not None:
-            self.min_needed = (
-                row.min_needed if self.min_needed is None else min(self.min_needed, row.min_needed)
-            )
+    @classmethod
+    def of(cls, row):
+        """The cell of one row of needs_rows()' aggregate."""
+        return cls(
+            required=row.required,
+            assessed=row.assessed,
+            below=row.below or 0,
+            gap=row.gap or 0,
+            assessed_prev=row.assessed_prev,
+            below_prev=row.below_prev or 0,
+            gap_prev=row.gap_prev or 0,
+            min_needed=row.min_needed,
+        )
 
     def merge(self, other):
         self.required += other.required
@@ -269,8 +249,8 @@ def _roots(viewer, chosen, units):
 
 
 def heatmap(viewer, filters, units):
-    """The heatmap of `viewer`'s scope. `units` is scope_units(viewer). Three queries (the
-    two aggregates and the competencies' names)."""
+    """The heatmap of `viewer`'s scope. `units` is scope_units(viewer). Two queries (the
+    aggregate and the competencies' names)."""
     cells = needs_rows(viewer, filters)
     by_id = {u.id: u for u, _depth in units}
     children = {}
@@ -334,10 +314,9 @@ def below_standard_select(viewer, filters, competency_id):
     """The people in scope (and filters) below standard in `competency_id` in the year:
     id, name, NIP, position, unit, required, effective level, gap, by the largest gap."""
     cond = people_condition(viewer, filters)
-    i = CompetencyAssessmentItem
     rr = required_by_position(cond)
-    source, counts = effective_items((filters.year,))
-    gap = (rr.c.required - i.level).label("gap")
+    eff = CompetencyLevelEffective
+    gap = (rr.c.required - eff.level).label("gap")
     return (
         select(
             User.id,
@@ -346,12 +325,21 @@ def below_standard_select(viewer, filters, competency_id):
             User.position,
             Unit.name.label("unit_name"),
             rr.c.required,
-            i.level,
+            eff.level,
             gap,
         )
-        .select_from(source.outerjoin(Unit.__table__, Unit.id == User.unit_id))
-        .join(rr, and_(_matches_position(rr), rr.c.competency_id == i.competency_id))
-        .where(cond, counts, i.competency_id == competency_id, i.level < rr.c.required)
+        .select_from(User)
+        .join(rr, _matches_position(rr))
+        .join(
+            eff,
+            and_(
+                eff.user_id == User.id,
+                eff.period == filters.year,
+                eff.competency_id == rr.c.competency_id,
+            ),
+        )
+        .outerjoin(Unit, Unit.id == User.unit_id)
+        .where(cond, rr.c.competency_id == competency_id, eff.level < rr.c.required)
         .order_by(gap.desc(), func.lower(User.full_name), User.id)
     )
 
@@ -359,7 +347,7 @@ def below_standard_select(viewer, filters, competency_id):
 # The needs-analysis table (export) ---------------------------------------------------------------
 def needs_table(viewer, filters):
     """[(competency, Cell, [recommended course titles], planned JP)] of the view, by the
-    largest share below standard. Five queries whatever the size."""
+    largest share below standard. Four queries whatever the size."""
     cells = {cid: cell for (_unit, cid), cell in needs_rows(viewer, filters, False).items()}
     if not cells:
         return []

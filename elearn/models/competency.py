@@ -5,8 +5,23 @@ train it. Required levels are data: a standard row names either a position kind 
 for every "Administrator") or one jabatan by its name (which wins over the kind).
 """
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    case,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+    tuple_,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ..extensions import db
 from ..timeutil import utcnow
@@ -162,3 +177,100 @@ class DevelopmentPlanItem(db.Model):
     plan: Mapped[DevelopmentPlan] = relationship(back_populates="items")
     course = relationship("Course")
     competency = relationship("Competency")
+
+
+class CompetencyLevelEffective(db.Model):
+    """Derived from the assessments: the level that counts for a person, period and competency
+    (the supervisor's, else the self-assessment's), so that the unit heatmap reads one row per
+    person and competency instead of reconciling two assessments. Never written by hand:
+    refresh_effective_levels() rewrites the rows of the (person, period) pairs an ORM flush
+    touched (the listener below), and bulk writers call it themselves."""
+
+    __tablename__ = "competency_levels_effective"
+    __table_args__ = (Index("ix_competency_levels_effective_competency_id", "competency_id"),)
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    period: Mapped[int] = mapped_column(Integer, primary_key=True)
+    competency_id: Mapped[int] = mapped_column(
+        ForeignKey("competencies.id", ondelete="CASCADE"), primary_key=True
+    )
+    level: Mapped[int] = mapped_column(Integer)
+    role: Mapped[str] = mapped_column(String(12))  # AssessorRole of the level that counts
+
+
+def effective_levels_select():
+    """SELECT (user_id, period, competency_id, level, role) of the levels that count, computed
+    from the assessments (one assessment per person, period and role)."""
+    a, i = CompetencyAssessment, CompetencyAssessmentItem
+    is_sup = a.role == AssessorRole.SUPERVISOR
+    sup_level = func.max(case((is_sup, i.level)))
+    return (
+        select(
+            a.user_id,
+            a.period,
+            i.competency_id,
+            func.coalesce(sup_level, func.max(i.level)).label("level"),
+            case((sup_level.is_not(None), AssessorRole.SUPERVISOR), else_=AssessorRole.SELF).label(
+                "role"
+            ),
+        )
+        .join(i, i.assessment_id == a.id)
+        .group_by(a.user_id, a.period, i.competency_id)
+    )
+
+
+def refresh_effective_levels(connection, pairs=None):
+    """Rewrite the effective levels of the (user id, period) `pairs` (all of them: None) from
+    the assessments, on `connection` (the session's: the same transaction)."""
+    table = CompetencyLevelEffective.__table__
+    columns = ["user_id", "period", "competency_id", "level", "role"]
+    if pairs is None:
+        connection.execute(delete(table))
+        connection.execute(insert(table).from_select(columns, effective_levels_select()))
+        return
+    pairs = sorted(pairs)
+    for start in range(0, len(pairs), 400):
+        chunk = pairs[start : start + 400]
+        connection.execute(delete(table).where(tuple_(table.c.user_id, table.c.period).in_(chunk)))
+        a = CompetencyAssessment
+        connection.execute(
+            insert(table).from_select(
+                columns, effective_levels_select().where(tuple_(a.user_id, a.period).in_(chunk))
+            )
+        )
+
+
+@event.listens_for(Session, "after_flush")
+def _follow_assessments(session, _flush_context):
+    """Keep CompetencyLevelEffective in step with every ORM write of an assessment or its
+    items, in the flush that writes them."""
+    pairs, assessment_ids = set(), set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, CompetencyAssessment):
+            if obj.user_id is not None and obj.period is not None:
+                pairs.add((obj.user_id, obj.period))
+            history = inspect(obj).attrs
+            for key in ("user_id", "period"):
+                old = history[key].history.deleted
+                if old:  # moved to another person or period: the old pair changes too
+                    pairs.add((old[0], obj.period) if key == "user_id" else (obj.user_id, old[0]))
+        elif isinstance(obj, CompetencyAssessmentItem):
+            if obj.assessment_id is not None:
+                assessment_ids.add(obj.assessment_id)
+            for old in inspect(obj).attrs["assessment_id"].history.deleted:
+                if old is not None:
+                    assessment_ids.add(old)
+    if not pairs and not assessment_ids:
+        return
+    connection = session.connection()
+    if assessment_ids:
+        a = CompetencyAssessment.__table__
+        pairs.update(
+            (row.user_id, row.period)
+            for row in connection.execute(
+                select(a.c.user_id, a.c.period).where(a.c.id.in_(sorted(assessment_ids)))
+            )
+        )
+    refresh_effective_levels(connection, pairs)

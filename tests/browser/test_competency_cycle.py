@@ -1,7 +1,7 @@
 """The competency cycle in real Chromium: a learner assesses themselves, plans the course that
 closes the gap and sends the plan; the supervisor assesses and approves it; the learner
 completes the course, the plan shows it done and the unit heatmap shows the numbers. The plan
-page passes axe-core, keeps to the strict CSP and fits a 360 px phone."""
+page and the unit heatmap pass axe-core, keep to the strict CSP and fit a 360 px phone."""
 
 import re
 
@@ -12,8 +12,17 @@ from factories_course import import_course, write_course
 from playwright.sync_api import expect
 
 from elearn.extensions import db
-from elearn.models import Competency
+from elearn.learn.services import current_year
+from elearn.models import (
+    AssessorRole,
+    Competency,
+    CompetencyAssessment,
+    CompetencyAssessmentItem,
+)
 from elearn.models.competency import PositionStandard, position_key
+
+PHONE = {"width": 360, "height": 740}
+LAPTOP = {"width": 1366, "height": 768}
 
 
 @pytest.fixture
@@ -52,7 +61,9 @@ def test_assess_plan_approve_complete_and_see_it_done(live_server, page, browser
     sign_in(page, live_server, learner.email, PASSWORD)
     assess(page, live_server, learner.id, 1)  # below the standard (2): a gap of 1
 
-    page.get_by_role("navigation", name="Kompetensi saya").get_by_role("link", name="Rencana pengembangan").click()
+    page.get_by_role("navigation", name="Kompetensi saya").get_by_role(
+        "link", name="Rencana pengembangan"
+    ).click()
     suggestions = page.locator("section", has=page.locator("#suggest-title"))
     expect(suggestions).to_contain_text("Etika ASN")
     suggestions.get_by_role("button", name=re.compile("^Tambahkan ke rencana")).click()
@@ -103,7 +114,7 @@ def test_assess_plan_approve_complete_and_see_it_done(live_server, page, browser
     total = table.locator("tr.total")
     expect(total).to_contain_text("100%")
     expect(total).to_contain_text("1 dari 1")
-    # The heatmap's own accessibility is checked by its own tests (needs_*).
+    # The heatmap's accessibility and fit: test_unit_heatmap_on_a_laptop_and_a_phone.
     context.close()
 
 
@@ -115,3 +126,47 @@ def test_plan_page_on_a_phone(live_server, phone, cycle):
     expect(phone.locator("table.plan-items")).to_contain_text("Etika ASN")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     assert serious_accessibility_violations(phone) == []
+
+
+def test_unit_heatmap_on_a_laptop_and_a_phone(live_server, browser, cycle):
+    """The chart is one image with a summary (no links inside it); the drill-down is a link
+    of the table below; axe finds nothing serious, nothing scrolls sideways at 360 px."""
+    learner, boss = cycle["learner"], cycle["boss"]
+    for role, by, level in ((AssessorRole.SELF, learner, 2), (AssessorRole.SUPERVISOR, boss, 1)):
+        assessment = CompetencyAssessment(
+            user_id=learner.id, period=current_year(), role=role, assessor_id=by.id
+        )
+        assessment.items = [
+            CompetencyAssessmentItem(competency_id=cycle["competency"].id, level=level)
+        ]
+        db.session.add(assessment)
+    db.session.commit()
+    for viewport in (LAPTOP, PHONE):
+        context = browser.new_context(viewport=viewport, locale="id-ID")
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        csp_errors = []
+        page.on(
+            "console",
+            lambda msg, errors=csp_errors: (
+                errors.append(msg.text) if "Content Security Policy" in msg.text else None
+            ),
+        )
+        try:
+            sign_in(page, live_server, boss.email, PASSWORD)
+            page.goto(f"{live_server}/competencies/units")
+            chart = page.get_by_role("img", name=re.compile("di bawah standar"))
+            expect(chart).to_be_visible()
+            assert chart.locator("a").count() == 0
+            total = page.locator("table.heat-table tr.total")
+            expect(total).to_contain_text("100%")  # the supervisor's level 1 counts, not 2
+            width = viewport["width"]
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            assert serious_accessibility_violations(page) == []
+            assert csp_errors == []
+            total.get_by_role("link", name="100%").click()
+            expect(page.locator("main")).to_contain_text("Agus Setiawan")
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            assert serious_accessibility_violations(page) == []
+        finally:
+            context.close()
