@@ -238,6 +238,23 @@ def test_courses_for_the_persons_gaps_are_suggested_and_added_in_one_click(
     assert "Etika ASN" not in section and "Kearsipan" in section  # the other course is left
 
 
+def test_a_plan_made_ahead_suggests_the_courses_for_this_years_gaps(client, agency, login_as):
+    teaches = competency_named("Literasi Digital")
+    db.session.add(PositionStandard(position_key=position_key("Analis"), position_name="Analis",
+                                    competency_id=teaches.id, level=2))  # fmt: skip
+    assessment = CompetencyAssessment(
+        user_id=agency.agus.id, period=current_year(), role="self", assessor_id=agency.agus.id
+    )
+    assessment.items.append(CompetencyAssessmentItem(competency_id=teaches.id, level=1))
+    db.session.add(assessment)
+    db.session.commit()
+    login_as(agency.agus)
+    html = text(client.get(f"/competencies/plan?year={current_year() + 1}"))
+    assert f"Rencana pengembangan saya {current_year() + 1}" in html
+    section = html.split('id="suggest-title"', 1)[1].split("</section>", 1)[0]
+    assert "Etika ASN (4 JP)" in section
+
+
 # Progress ----------------------------------------------------------------------------------------
 def test_a_course_item_is_done_when_completed_in_the_plans_year_only(client, agency, login_as):
     this_year = current_year()
@@ -264,6 +281,19 @@ def test_a_course_item_is_done_when_completed_in_the_plans_year_only(client, age
 
 
 # Approval ----------------------------------------------------------------------------------------
+def test_a_decided_plan_no_longer_waits_unread_in_the_deciders_bell(app, client, agency, login_as):
+    login_as(agency.agus)
+    add_course(client, agency.agus, agency.course)
+    post(client, "/competencies/plan/submit", agency.agus)
+    boss = signed_in(app, agency.sup_a)
+    assert "Notifikasi, 1 belum dibaca" in text(boss.get("/competencies/plans"))
+    plan = plan_of(agency.agus)
+    assert decide(boss, plan, "approve").status_code == 302  # from the list, not the bell
+    html = text(boss.get("/competencies/plans"))
+    assert "Notifikasi, tidak ada yang belum dibaca" in html
+    assert "Menunggu keputusan Anda" in text(boss.get("/notifications"))  # still listed
+
+
 def test_submit_notifies_the_supervisor_who_approves_with_audit(app, client, agency, login_as):
     login_as(agency.agus)
     add_course(client, agency.agus, agency.course)
@@ -596,3 +626,21 @@ def test_supervisor_list_costs_the_same_queries_for_2_and_25_plans(
     assert queries() == few
     html = text(client.get("/competencies/plans"))
     assert "25 rencana" in html
+
+
+def test_a_restricted_course_is_planned_only_by_the_people_assigned_to_it(client, agency, login_as):
+    from test_supervision_helpers import assign
+
+    agency.other_course.restricted = True
+    db.session.commit()
+    login_as(agency.agus)
+    html = text(client.get("/competencies/plan"))
+    assert "Etika ASN (4 JP)" in html and "Kearsipan (6 JP)" not in html
+    response = add_course(client, agency.agus, agency.other_course)
+    assert response.status_code == 400
+    assert "hanya terbuka bagi pegawai yang ditugaskan" in text(response)
+    assert db.session.scalar(select(func.count()).select_from(DevelopmentPlanItem)) == 0
+
+    assign(agency.sup_a, agency.other_course, people=[agency.agus])
+    assert "Kearsipan (6 JP)" in text(client.get("/competencies/plan"))
+    assert add_course(client, agency.agus, agency.other_course).status_code == 302

@@ -19,6 +19,16 @@ def _int(value):
         return None
 
 
+def _clip(limit):
+    """Keep at most `limit` characters of a posted text: longer is refused by the service with
+    a message, and a page shown again must not echo a megabyte back."""
+
+    def clip(value):
+        return value[:limit] if isinstance(value, str) else value
+
+    return clip
+
+
 class _PlanForm(FlaskForm):
     revision = HiddenField()
     year = HiddenField()
@@ -85,7 +95,9 @@ class CourseItemForm(_PlanForm):
 
 class ActivityItemForm(_PlanForm):
     id_prefix = "activity"
-    title = StringField(_l("Activity"), render_kw={"maxlength": 200, "autocomplete": "off"})
+    title = StringField(
+        _l("Activity"), filters=[_clip(1000)], render_kw={"maxlength": 200, "autocomplete": "off"}
+    )
     planned_jp = _JPField(
         _l("Planned JP"),
         render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": 4},
@@ -109,7 +121,9 @@ class PlanActionForm(_PlanForm):
 class DecisionForm(FlaskForm):
     revision = HiddenField()
     action = HiddenField()
-    note = TextAreaField(_l("Note to the person"), render_kw={"rows": 3, "maxlength": 2000})
+    note = TextAreaField(
+        _l("Note to the person"), filters=[_clip(5000)], render_kw={"rows": 3, "maxlength": 2000}
+    )
 
     def revision_value(self):
         value = _int(self.revision.data)

@@ -83,7 +83,7 @@ def _page_number():
 def _plan_page(year, course_form=None, activity_form=None, error=None, status=200):
     me = _me()
     view = plan_view(me, year)
-    courses = course_choices()
+    courses = course_choices(me)
     competencies = competency_choices()
     fresh = {"formdata": None, "revision": view.revision, "year": year}
     posted = course_form or activity_form

@@ -10,15 +10,24 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, literal, select, update
+from sqlalchemy import case, exists, func, literal, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..learn.services import current_year, jp_earned, year_bounds
-from ..models import Competency, Completion, Course, CourseVersion, Unit, User
+from ..models import (
+    Assignment,
+    AssignmentPerson,
+    Competency,
+    Completion,
+    Course,
+    CourseVersion,
+    Unit,
+    User,
+)
 from ..models.competency import DevelopmentPlan, DevelopmentPlanItem, PlanStatus
 from ..models.user import audit
-from ..notifications.services import internal_path, notify_approval_needed
+from ..notifications.services import internal_path, notify_approval_needed, resolve_approval
 from ..supervision.services import scope_condition
 from ..timeutil import local_time, utcnow
 from .needs import gap_lines, recommended_courses
@@ -187,13 +196,27 @@ def plan_view(user, year):
     )
 
 
-def course_choices():
-    """(id, title, JP) of the published courses (those with a current version), by title."""
-    return db.session.execute(
-        select(Course.id, CourseVersion.title, CourseVersion.jp)
-        .join(CourseVersion, CourseVersion.id == Course.current_version_id)
-        .order_by(func.lower(CourseVersion.title), Course.id)
-    ).all()
+def _open_to(person_id):
+    """The courses a person can take: any but a restricted one, which only when assigned to
+    them (the needs analysis' recommendations follow the same rule)."""
+    assigned = exists(
+        select(AssignmentPerson.user_id)
+        .join(Assignment, Assignment.id == AssignmentPerson.assignment_id)
+        .where(Assignment.course_id == Course.id, AssignmentPerson.user_id == person_id)
+    )
+    return or_(Course.restricted.is_(False), assigned)
+
+
+def course_choices(person=None):
+    """(id, title, JP) of the published courses (those with a current version) `person` can
+    take, by title: a restricted course they were not assigned would be a plan they cannot
+    carry out."""
+    stmt = select(Course.id, CourseVersion.title, CourseVersion.jp).join(
+        CourseVersion, CourseVersion.id == Course.current_version_id
+    )
+    if person is not None:
+        stmt = stmt.where(_open_to(person.id))
+    return db.session.execute(stmt.order_by(func.lower(CourseVersion.title), Course.id)).all()
 
 
 def competency_choices():
@@ -217,8 +240,10 @@ class Suggestion:
 
 def suggested_courses(person, year, planned=(), limit=5):
     """Published courses that close the person's largest gaps of `year` (the needs analysis'
-    recommendations), without the courses already planned. A fixed number of queries."""
-    lines, _has_self = gap_lines(person.id, year)
+    recommendations), without the courses already planned. A fixed number of queries.
+    A plan made ahead (next year) follows this year's gaps: no one is assessed for a year
+    that has not begun."""
+    lines, _has_self = gap_lines(person.id, min(year, current_year()))
     gaps = sorted((ln for ln in lines if ln.gap), key=lambda ln: -ln.gap)
     if not gaps:
         return []
@@ -316,6 +341,12 @@ def add_course_item(user, year, revision, course_id, planned_jp=None, competency
     course = db.session.get(Course, course_id) if course_id else None
     if course is None or course.current_version is None:
         raise PlanError(_l("Choose a published course."), "course_id")
+    if course.restricted and not db.session.scalar(
+        select(_open_to(user.id)).select_from(Course).where(Course.id == course.id)
+    ):
+        raise PlanError(
+            _l("This course is open only to the people it is assigned to."), "course_id"
+        )
     competency = _competency(competency_id)
     if competency is None:  # the competency the course teaches first (counted per competency)
         links = sorted(course.current_version.competency_links, key=lambda link: link.position)
@@ -442,6 +473,7 @@ def withdraw_plan(user, year, revision):
     _claim(plan, revision)
     plan.status = PlanStatus.DRAFT
     audit(user, "plan.withdraw", plan, year=year)
+    resolve_approval(f"plan:{plan.id}:")  # nothing awaits the supervisor any more
     db.session.flush()
     return plan
 
@@ -513,6 +545,7 @@ def decide(viewer, plan, action, revision, note="", now=None):
     plan.decided_at = now
     plan.decision_note = note
     audit(viewer, f"plan.{action}", plan, person=plan.user_id, year=plan.year, note=note)
+    resolve_approval(f"plan:{plan.id}:", now)  # decided: the request no longer waits unread
     db.session.flush()
     return plan
 

@@ -177,6 +177,23 @@ def notify_approval_needed(person, what, title, link, key, deciders=None, now=No
     )
 
 
+def resolve_approval(key, now=None):
+    """A request announced with notify_approval_needed under a key starting with `key` (e.g.
+    "plan:42:") has been decided: its notifications stop waiting as unread for every decider
+    (whoever decided, the others need not open it any more). Returns how many were unread."""
+    result = db.session.execute(
+        update(Notification)
+        .where(
+            Notification.kind == K.APPROVAL_NEEDED,
+            Notification.dedupe_key.startswith(f"approval:{key}", autoescape=True),
+            Notification.read_at.is_(None),
+        )
+        .values(read_at=now or utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
 # Reading -----------------------------------------------------------------------------------------
 def unread_count(user_id):
     return db.session.scalar(
