@@ -79,6 +79,14 @@ P_DOCX_NO_ALT = (
     "gambar ke-{n} tidak punya teks alternatif; tambahkan di draf agar terbaca pembaca layar"
 )
 P_DOCX_MESSAGE = "Word: {message}"
+P_DOCX_EXTERNAL_IMAGE = (
+    "gambar ke-{n} ditautkan dari luar dokumen dan tidak diambil: sisipkan gambarnya ke dalam "
+    "dokumen Word (Sisipkan > Gambar), bukan sebagai tautan"
+)
+P_DOCX_IMAGE_TYPE = (
+    "gambar ke-{n} berjenis {kind} yang tidak dapat ditampilkan di pelajaran dan dilewati: "
+    "simpan sebagai PNG atau JPEG lalu sisipkan lagi"
+)
 P_PLACEHOLDERS = "isi 'jp' dan 'competencies' masih contoh bertanda GANTI; ubah sebelum diterbitkan"
 P_SUMMARY_PLACEHOLDER = "ringkasan kursus tidak ditemukan; 'summary' bertanda GANTI perlu diisi"
 DONE = (
@@ -858,10 +866,17 @@ def convert_docx(data, name="", limits=None):
         raise ConvertError(_joined(refused))
     images, problems = [], []
 
+    seen = [0]  # pictures met so far, kept or not: the report counts them as Word shows them
+
     def keep_image(image):
+        seen[0] += 1
         ext = _IMAGE_EXT.get(image.content_type)
         if ext is None:
-            return {"alt": image.alt_text or ""}
+            kind = image.content_type or "?"
+            problems.append(
+                Problem(name, None, P_DOCX_IMAGE_TYPE.format(n=seen[0], kind=kind), warning=True)
+            )
+            return {}  # an <img> without src: dropped below, never an empty ![]()
         with image.open() as stream:
             images.append((ext, stream.read()))
         if not (image.alt_text or "").strip():
@@ -876,12 +891,22 @@ def convert_docx(data, name="", limits=None):
         )
     except Exception as exc:  # a broken zip, a zip that is no Word file, bad XML
         raise ConvertError(E_NOT_DOCX.format(detail=type(exc).__name__)) from exc
-    problems += [
-        Problem(name, None, P_DOCX_MESSAGE.format(message=m.message), warning=True)
-        for m in result.messages
-        if m.type == "error"
-    ]
+    external = 0
+    for m in result.messages:
+        if m.type == "warning" and "external image" in m.message:
+            # mammoth never fetches a linked picture (file:, http:, ../): say it was left out.
+            external += 1
+            problems.append(
+                Problem(name, None, P_DOCX_EXTERNAL_IMAGE.format(n=external), warning=True)
+            )
+        elif m.type == "error":
+            problems.append(
+                Problem(name, None, P_DOCX_MESSAGE.format(message=m.message), warning=True)
+            )
     soup = BeautifulSoup(result.value, "html.parser")
+    for img in soup.find_all("img"):
+        if not img.get("src"):
+            img.decompose()
     if not soup.get_text(strip=True) and not images:
         raise ConvertError(E_EMPTY_DOCX)
 
