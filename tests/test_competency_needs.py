@@ -450,6 +450,9 @@ def test_heatmap_follows_every_change_of_an_assessment(world, login_as):
     # The svg is one image: its drill-down links are in the table only.
     html = client.get(f"/competencies/units?year={YEAR}").get_data(as_text=True)
     assert "<a " not in html.split("<svg")[1].split("</svg>")[0]
+    # A drill-down link names its unit and competency to a screen reader listing the links.
+    link = re.search(r'<a href="/competencies/units/people[^"]*">(.*?)</a>', html, re.S).group(1)
+    assert "50%" in link and "Integritas" in link
 
 
 def test_heatmap_filters_by_position_kind(world, login_as):
