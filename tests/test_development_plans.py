@@ -644,3 +644,28 @@ def test_a_restricted_course_is_planned_only_by_the_people_assigned_to_it(client
     assign(agency.sup_a, agency.other_course, people=[agency.agus])
     assert "Kearsipan (6 JP)" in text(client.get("/competencies/plan"))
     assert add_course(client, agency.agus, agency.other_course).status_code == 302
+
+
+def test_a_colleague_supervising_the_same_unit_does_not_decide_on_the_plan(
+    app, client, agency, login_as, make_user
+):
+    # A second supervisor of unit A sees Agus (scope) but Agus's direct supervisor decides.
+    colleague = make_user(roles=["supervisor", "learner"], unit=agency.a, full_name="Wakil A")
+    colleague.supervised = [agency.a]
+    db.session.commit()
+    login_as(agency.agus)
+    add_course(client, agency.agus, agency.course)
+    assert post(client, "/competencies/plan/submit", agency.agus).status_code == 302
+    plan = plan_of(agency.agus)
+
+    other = signed_in(app, colleague)
+    page = text(other.get(f"/competencies/plans/people/{agency.agus.id}"))
+    assert "diputuskan oleh atasan langsungnya, Kepala A" in page
+    assert "Setujui rencana" not in page
+    response = decide(other, plan, "approve", "")
+    assert response.status_code == 400
+    assert "diputuskan oleh atasan langsungnya" in text(response)
+    db.session.expire_all()
+    assert plan_of(agency.agus).status == PlanStatus.SUBMITTED
+    # The direct supervisor still decides.
+    assert decide(signed_in(app, agency.sup_a), plan, "approve", "").status_code == 302

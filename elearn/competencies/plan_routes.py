@@ -31,6 +31,7 @@ from .plan_services import (
     competency_choices,
     course_choices,
     decide,
+    decider_for,
     export_header,
     export_rows,
     move_item,
@@ -285,7 +286,7 @@ def _person_plan_page(person, year, decision=None, status=200):
     decision.revision.data = view.revision
     return render_template(
         "competencies/plan_person.html", view=view, years=plan_years(), decision=decision,
-        is_self=person.id == current_user.id,
+        is_self=person.id == current_user.id, decider=decider_for(_me(), person),
     ), status  # fmt: skip
 
 

@@ -515,9 +515,27 @@ def plan_in_scope(viewer, plan_id):
     return plan
 
 
+def decider_for(viewer, person):
+    """None when `viewer` (who has `person` in scope) may decide on the person's plan; else the
+    person who decides. The direct supervisor decides when the person has an active one (a
+    colleague supervising the same unit does not: supervisors would approve each other's
+    plans); without one, any supervisor whose scope includes the person. Admins always may."""
+    if viewer.id == person.id:
+        return person
+    boss = person.supervisor
+    if viewer.has_role("admin") or boss is None or not boss.active or boss.id == viewer.id:
+        return None
+    return boss
+
+
 def decide(viewer, plan, action, revision, note="", now=None):
     """Approve or return a submitted plan (a note is required to return it), or reopen an
     approved one (back to draft, so the person can change it). Audited."""
+    boss = decider_for(viewer, plan.user)
+    if boss is not None:
+        raise PlanError(
+            _l("%(name)s, the direct supervisor, decides on this plan.", name=boss.full_name)
+        )
     note = (note or "").strip()
     if len(note) > 2000:
         raise PlanError(_l("The note can be at most 2000 characters long."), "note")
