@@ -15,6 +15,7 @@ Target: the heatmap of an admin over everyone and of a supervisor over ~2,000 pe
 import argparse
 import os
 import re
+import secrets
 import statistics
 import sys
 import tempfile
@@ -38,7 +39,7 @@ TARGET_MS = 300
 def make_app(url):
     return create_app(
         {
-            "SECRET_KEY": "bench",
+            "SECRET_KEY": secrets.token_hex(16),
             "SQLALCHEMY_DATABASE_URI": url,
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
             "RATELIMIT_ENABLED": False,

@@ -25,6 +25,7 @@ identical; everything else is a real difference and is printed. Needs requiremen
 import argparse
 import posixpath
 import re
+import secrets
 import sys
 import tempfile
 from collections import Counter
@@ -592,7 +593,7 @@ def _throwaway_app(tmp):
     return create_app(
         {
             "TESTING": True,
-            "SECRET_KEY": "fidelity-bench-only",
+            "SECRET_KEY": secrets.token_hex(16),
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'bench.sqlite3'}",
             "SERVER_NAME": "localhost",
             "PUBLIC_BASE_URL": "http://localhost",
