@@ -13,6 +13,13 @@ def sign_in(page, base_url, identifier, password):
     page.wait_for_load_state("networkidle")
 
 
+def page_width(page):
+    """The page's full width once every stylesheet has arrived: measured earlier, a page
+    laid out without its CSS looks wider than it is."""
+    page.wait_for_load_state("load")
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
 def serious_accessibility_violations(page):
     """axe-core violations of impact serious or critical on the current page."""
     result = _axe.run(page)

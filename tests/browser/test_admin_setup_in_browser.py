@@ -5,7 +5,7 @@ person's page, in real Chromium; the pages pass axe-core and keep to the strict 
 from collections import Counter
 
 import pytest
-from browser_steps import serious_accessibility_violations, sign_in
+from browser_steps import page_width, serious_accessibility_violations, sign_in
 from conftest import PASSWORD
 from factories_course import import_course, write_course
 from playwright.sync_api import expect
@@ -89,7 +89,7 @@ def test_the_progress_page_fits_a_phone(live_server, phone, agency):
     phone.get_by_role("link", name="Kirim 5 tautan pengaturan").click()
     phone.get_by_role("button", name="Mulai mengirim (5 tautan)").click()
     expect(phone.get_by_label("Kemajuan")).to_have_attribute("value", "5")
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page_width(phone) <= 360
 
 
 def test_certificate_administration_from_the_navigation_and_a_persons_page(

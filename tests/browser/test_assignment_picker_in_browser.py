@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from browser_steps import serious_accessibility_violations, sign_in
+from browser_steps import page_width, serious_accessibility_violations, sign_in
 from conftest import PASSWORD
 from factories_course import import_course, write_course
 from playwright.sync_api import expect
@@ -176,7 +176,7 @@ def test_assign_by_searching_with_the_keyboard_on_a_desktop(live_server, page, t
 
 def test_assign_by_searching_with_the_keyboard_on_a_phone(live_server, phone, team):
     def fits(p):
-        assert p.evaluate("document.documentElement.scrollWidth") <= 360
+        assert page_width(p) <= 360
         assert serious_accessibility_violations(p) == []
 
     sign_in(phone, live_server, team["supervisor"].email, PASSWORD)

@@ -6,7 +6,7 @@ page and the unit heatmap pass axe-core, keep to the strict CSP and fit a 360 px
 import re
 
 import pytest
-from browser_steps import serious_accessibility_violations, sign_in
+from browser_steps import page_width, serious_accessibility_violations, sign_in
 from conftest import PASSWORD
 from factories_course import import_course, write_course
 from playwright.sync_api import expect
@@ -124,7 +124,7 @@ def test_plan_page_on_a_phone(live_server, phone, cycle):
     phone.get_by_label("Kursus", exact=True).select_option(label="Etika ASN (4 JP)")
     phone.get_by_role("button", name="Tambahkan kursus").click()
     expect(phone.locator("table.plan-items")).to_contain_text("Etika ASN")
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page_width(phone) <= 360
     assert serious_accessibility_violations(phone) == []
 
 
@@ -161,12 +161,12 @@ def test_unit_heatmap_on_a_laptop_and_a_phone(live_server, browser, cycle):
             total = page.locator("table.heat-table tr.total")
             expect(total).to_contain_text("100%")  # the supervisor's level 1 counts, not 2
             width = viewport["width"]
-            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            assert page_width(page) <= width
             assert serious_accessibility_violations(page) == []
             assert csp_errors == []
             total.get_by_role("link", name="100%").click()
             expect(page.locator("main")).to_contain_text("Agus Setiawan")
-            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            assert page_width(page) <= width
             assert serious_accessibility_violations(page) == []
         finally:
             context.close()

@@ -6,7 +6,7 @@ already the final layout (no layout shift while the deferred script arrives)."""
 import time
 
 import pytest
-from browser_steps import serious_accessibility_violations, sign_in
+from browser_steps import page_width, serious_accessibility_violations, sign_in
 from factories_course import import_shipped
 
 from elearn.demo import DEMO_PASSWORD, EMAIL_DOMAIN, seed, seed_activity
@@ -205,7 +205,7 @@ def layout_without_the_script(live_server, browser, viewport):
             assert links.first.is_hidden() and menu.is_visible()
             menu.click()  # a native disclosure: no script needed to open it
             assert links.first.is_visible()
-            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+            assert page_width(page) <= PHONE["width"]
         else:
             assert links.first.is_visible() and menu.is_hidden()
             assert page.get_by_role("button", name="Keluar").is_visible()
@@ -255,7 +255,7 @@ def lesson_tables_scroll_in_a_focusable_region(live_server, browser):
         assert region.get_attribute("aria-label")
         region.focus()
         page.keyboard.press("ArrowRight")
-        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        assert page_width(page) <= PHONE["width"]
     finally:
         context.close()
 

@@ -6,7 +6,7 @@ completion moment with the JP and the certificate's links."""
 import re
 
 import pytest
-from browser_steps import serious_accessibility_violations, sign_in
+from browser_steps import page_width, serious_accessibility_violations, sign_in
 from conftest import PASSWORD
 from playwright.sync_api import expect
 from test_quizzes import install
@@ -43,7 +43,7 @@ def answer_correctly(page):
 
 def check_page(page, violations):
     violations.extend((page.url, v) for v in serious_accessibility_violations(page))
-    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    assert page_width(page) <= page.viewport_size["width"]
 
 
 def arrive_at_open_quiz(page, title):

@@ -4,7 +4,7 @@ real Chromium; the catalog, course and lesson pages pass axe-core and fit a 360 
 import re
 
 import pytest
-from browser_steps import serious_accessibility_violations, sign_in
+from browser_steps import page_width, serious_accessibility_violations, sign_in
 from conftest import PASSWORD
 from factories_course import import_shipped
 from playwright.sync_api import expect
@@ -64,7 +64,7 @@ def test_lesson_page_on_a_phone(live_server, phone, learner):
     for key in (FIRST, "kata-sandi-dan-phishing/mengenali-phishing"):
         phone.goto(f"{live_server}/learn/{SLUG}/{key}")
         # Nothing wider than the screen (tables scroll inside the text, not the page).
-        assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+        assert page_width(phone) <= 360
         article = phone.locator("article").bounding_box()
         outline = phone.locator("nav.outline").bounding_box()
         assert outline["y"] >= article["y"] + article["height"]  # the outline comes after
@@ -79,4 +79,4 @@ def test_lesson_page_on_a_phone(live_server, phone, learner):
         pytest.fail("the mark-as-done button cannot be reached with Tab")
     phone.keyboard.press("Enter")
     phone.wait_for_url(f"**/learn/{SLUG}/{SECOND}")
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page_width(phone) <= 360

@@ -5,7 +5,7 @@ link to another lesson's heading lands on it. In real Chromium, with axe-core an
 import re
 
 import pytest
-from browser_steps import serious_accessibility_violations, sign_in
+from browser_steps import page_width, serious_accessibility_violations, sign_in
 from conftest import PASSWORD
 from playwright.sync_api import expect
 from test_content_images import BIG_PNG
@@ -70,7 +70,7 @@ def test_a_wide_image_on_a_phone_does_not_move_the_page(live_server, phone, lear
     assert img.evaluate("i => i.naturalWidth") == 1280  # the scaled copy, not the 3000 px file
     assert abs(img.bounding_box()["height"] - box["height"]) < 1
     assert phone.evaluate(LAYOUT_SHIFT) < 0.01
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page_width(phone) <= 360
     original = phone.get_by_role("link", name=re.compile("^Unduh gambar asli \\(3000 \u00d7 2000"))
     assert original.get_attribute("href").endswith("/images/peta.png?original=1")
 

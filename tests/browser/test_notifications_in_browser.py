@@ -6,7 +6,7 @@ nothing serious and the strict CSP kept."""
 import re
 
 import pytest
-from browser_steps import serious_accessibility_violations, sign_in
+from browser_steps import page_width, serious_accessibility_violations, sign_in
 from conftest import PASSWORD
 from playwright.sync_api import expect
 from test_supervision_helpers import assign, build_agency, complete
@@ -24,7 +24,7 @@ def agency(app, make_unit, make_user, tmp_path):
 
 def check_page(page, violations):
     violations.extend((page.url, v) for v in serious_accessibility_violations(page))
-    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    assert page_width(page) <= page.viewport_size["width"]
 
 
 @pytest.mark.parametrize("screen", ["phone", "page"])

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from browser_steps import page_width
 from conftest import PASSWORD
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -103,4 +104,4 @@ def test_the_sheet_fits_a_phone(live_server, phone, learner):
     phone.goto(live_server + quiz_url(MODULE_QUIZ))
     phone.get_by_role("button", name="Mulai kuis").click()
     phone.wait_for_load_state("networkidle")
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page_width(phone) <= 360

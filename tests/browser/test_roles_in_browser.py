@@ -1,7 +1,7 @@
 """Each demo role signs in with real Chromium and sees its own navigation."""
 
 import pytest
-from browser_steps import serious_accessibility_violations, sign_in
+from browser_steps import page_width, serious_accessibility_violations, sign_in
 from playwright.sync_api import expect
 
 from elearn.demo import DEMO_PASSWORD, EMAIL_DOMAIN, seed
@@ -70,7 +70,7 @@ def test_phone_menu_opens_with_the_keyboard(live_server, phone, demo):
     # app.js (deferred) mirrors the open state on the summary after the toggle event.
     expect(toggle).to_have_attribute("aria-expanded", "true")
     # Nothing wider than the 360 px screen.
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page_width(phone) <= 360
 
 
 def test_language_switch_to_english(live_server, page, demo):

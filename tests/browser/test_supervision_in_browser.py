@@ -7,7 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from browser_steps import serious_accessibility_violations, sign_in
+from browser_steps import page_width, serious_accessibility_violations, sign_in
 from conftest import PASSWORD
 from factories_course import import_course, write_course
 from playwright.sync_api import expect
@@ -116,4 +116,4 @@ def test_team_dashboard_on_a_phone_is_accessible(live_server, phone, team):
     phone.goto(f"{live_server}/team")
     assert phone.locator("svg.chart title").count() in (0, 1)
     assert serious_accessibility_violations(phone) == []
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page_width(phone) <= 360
