@@ -89,6 +89,10 @@ def create_app(test_config=None):
 
     app.register_blueprint(competencies_bp, url_prefix="/competencies")
 
+    from .surveys.routes import bp as surveys_bp
+
+    app.register_blueprint(surveys_bp, url_prefix="/surveys")
+
     from .cli import register_cli
     from .web import init_web
 

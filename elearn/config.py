@@ -79,6 +79,18 @@ class DefaultConfig:
     # In-app notifications that were read are deleted by `flask reminders send` after this many
     # days (unread ones are kept).
     NOTIFICATION_RETENTION_DAYS = 180
+    # Evaluation surveys (Kirkpatrick levels 1 and 3; elearn/surveys). A course that says
+    # nothing requires the reaction survey before its certificate when this is True (else the
+    # learner is invited and may skip; each course may decide otherwise). Results are shown
+    # once this many answers exist, so a small class cannot be told apart. The follow-up on the
+    # job is owed this many weeks after completion. A question whose mean is below this
+    # percentage of its scale's top is flagged to the course's instructors and the admins.
+    SURVEY_REACTION_REQUIRED_DEFAULT = False
+    SURVEY_MIN_ANSWERS = 5
+    SURVEY_FOLLOWUP_WEEKS = 8
+    SURVEY_REMINDER_DAYS = 7  # one reminder this many days after the invitation mail, at most
+    SURVEY_LOW_MEAN_PERCENT = 70
+
     # SIASN course records (export of completions): the agency's instansiId in SIASN, and the
     # jenisKursusSertipikat written on every row (use the value your SIASN reference expects).
     SIASN_INSTANSI_ID = ""

@@ -11,6 +11,7 @@ from ..certificates.services import issue_certificate
 from ..dbutil import insert_if_absent
 from ..extensions import db
 from ..models import Attempt, Completion, Enrollment, LessonProgress, QuizRole
+from ..surveys.taking import on_completion
 from ..timeutil import utcnow
 from .outline import outline_for
 
@@ -100,9 +101,10 @@ def record_completion(enrollment, version):
         ["user_id", "course_id"],
     )
     completion = existing_completion(enrollment)
-    if inserted:
-        # Only the request that recorded the completion issues, in the same transaction: a
-        # later visit must not bring back a certificate an admin revoked.
+    # Only the request that recorded the completion issues, in the same transaction: a later
+    # visit must not bring back a certificate an admin revoked. A course that requires its
+    # reaction survey issues when the answers are sent (surveys.taking).
+    if inserted and on_completion(completion):
         issue_certificate(completion)
     if enrollment.completed_at is None:
         enrollment.completed_at = completion.completed_at

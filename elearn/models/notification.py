@@ -21,6 +21,8 @@ class NotificationKind:
     CERTIFICATE_ISSUED = "certificate_issued"
     APPROVAL_NEEDED = "approval_needed"
     TEAM_DIGEST = "team_digest"  # the supervisor's weekly summary (as the digest mail)
+    SURVEY_DUE = "survey_due"  # an evaluation survey is owed (elearn/surveys)
+    SURVEY_LOW = "survey_low"  # a course scored low on a survey question
 
 
 class Notification(db.Model):

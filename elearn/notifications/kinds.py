@@ -23,6 +23,13 @@ APPROVAL_SUBJECTS = {
 }
 
 
+# Which survey is owed: SURVEY_DUE names one of these.
+SURVEY_SUBJECTS = {
+    "reaction": _l("reaction survey"),
+    "followup": _l("follow-up survey"),
+}
+
+
 def _date(value):
     try:
         return local_date(date.fromisoformat(str(value)))
@@ -52,6 +59,8 @@ def _values(p):
         "name": _text(p, "by") or _text(p, "person"),
         "number": _text(p, "number"),
         "what": str(what) if what is not None else _("request"),
+        "survey": str(SURVEY_SUBJECTS.get(p.get("survey"), _("survey"))),
+        "question": _text(p, "question"),
         **{n: _int(p, n) for n in ("overdue", "below", "target", "year")},
     }
 
@@ -87,6 +96,15 @@ KINDS = {
             "Weekly summary of your team: %(overdue)d with overdue courses, %(below)d below "
             "%(target)d JP in %(year)d."
         ),
+    ),
+    K.SURVEY_DUE: Kind(
+        _l("Survey"),
+        _l("Please fill in the %(survey)s on “%(title)s” about %(name)s."),
+        anonymous=_l("Please fill in the %(survey)s on “%(title)s”."),
+    ),
+    K.SURVEY_LOW: Kind(
+        _l("Low rating"),
+        _l("“%(title)s” scored low on the survey question “%(question)s”."),
     ),
 }
 

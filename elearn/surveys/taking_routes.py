@@ -1,0 +1,3 @@
+"""Survey pages: taking_routes (see elearn/surveys/routes.py)."""
+
+from . import bp  # noqa: F401
