@@ -5,5 +5,6 @@ from . import (  # noqa: F401 (their pages)
     bp,
     instrument_routes,
     report_routes,
+    settings_routes,
     taking_routes,
 )
