@@ -168,4 +168,7 @@ def seed_activity(now=None):
     study("yusuf", "komunikasi-pelayanan-publik", lessons=6)
     study("maria", "manajemen-proyek-pemerintah", lessons=2)
     db.session.flush()
+    from .surveys.demo import seed_survey_answers
+
+    seed_survey_answers(now)  # reaction and follow-up answers, so survey reports show data
     return True

@@ -11,7 +11,10 @@ from werkzeug.routing import BuildError
 
 from ..extensions import db
 from ..forms import EmptyForm
+from ..models import SurveyAudience
 from ..supervision.assignments import apply_unit_assignments
+from ..supervision.services import today
+from ..surveys.taking import pending_for
 from . import bp
 from .outline import LRU, OUTLINES_KEPT, lesson_body, outline_for
 from .services import (
@@ -163,4 +166,5 @@ def my_learning_page():
     if apply_unit_assignments(user):  # courses assigned to their unit before they joined it
         db.session.commit()
     data = my_learning(user)
-    return render_template("learn/my_learning.html", data=data)
+    surveys = pending_for(user.id, today(), SurveyAudience.LEARNER)
+    return render_template("learn/my_learning.html", data=data, pending_surveys=surveys)

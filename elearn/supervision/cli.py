@@ -12,6 +12,7 @@ from flask import current_app
 
 from ..extensions import db
 from ..notifications.services import notify_due_items, notify_team_digest, purge_read
+from ..surveys import followup
 from ..timeutil import utcnow
 from .reminders import (
     digest_for,
@@ -83,5 +84,25 @@ def send(day, no_digest):
         f"{counts['failed']} failed"
     )
     click.echo(f"in-app notifications: {notified} new, {purged} old read ones deleted")
+
+    # Evaluation surveys: the follow-ups due today, their mails (and the reaction surveys that
+    # hold a certificate), then the low ratings of the courses.
+    invited = followup.schedule(on_day)
+    db.session.commit()
+    failed_before = counts["failed"]
+    mailed = followup.send(on_day, now, run=attempt)
+    flagged = 0
+    try:
+        from ..surveys.reports import flag_low_ratings
+    except ImportError:  # the reports part is not installed
+        flag_low_ratings = None
+    if flag_low_ratings is not None:
+        flagged = flag_low_ratings(now) or 0
+        db.session.commit()
+    click.echo(
+        f"surveys: {invited} follow-up invitations created, {mailed['invitation']} invitations "
+        f"and {mailed['reminder']} reminders mailed, {counts['failed'] - failed_before} failed, "
+        f"{flagged} low ratings flagged"
+    )
     if counts["failed"]:
         raise click.exceptions.Exit(1)

@@ -26,6 +26,8 @@ from ..auth.decorators import role_required
 from ..exports import export_response
 from ..extensions import db
 from ..forms import EmptyForm
+from ..models import SurveyAudience
+from ..surveys.taking import pending_for
 from . import bp
 from .assignments import (
     SKIP_COVERED,
@@ -122,6 +124,7 @@ def dashboard():
         chart=chart_rows(data.summary),
         export_args=export_args,
         course_mode=filters.course_id is not None,
+        pending_surveys=pending_for(viewer.id, today(), SurveyAudience.SUPERVISOR),
     )
 
 
