@@ -16,9 +16,9 @@ from elearn.timeutil import utcnow
 # with the header counts the unread notifications for its bell: 1 more.
 LESSON_FIRST_VISIT = 11  # + course/enrolment, progress, outline (3), body, 2 writes
 LESSON_AGAIN = 5  # + course/enrolment, progress: the outline and body are kept per process
-MY_LEARNING_COLD = 11  # + enrolments, completions, outline (3), progress, due dates, JP sum
-MY_LEARNING_WARM = 8
-COURSE_PAGE = 7  # + course/enrolment, competencies, progress, completion (outline kept)
+MY_LEARNING_COLD = 12  # + enrolments, completions, outline (3), progress, due dates, JP sum,
+MY_LEARNING_WARM = 9  # pending surveys
+COURSE_PAGE = 8  # + course/enrolment, competencies, progress, completion, rating (outline kept)
 CATALOG = 9  # + filter choices (2), count, page, competencies, learner's states
 
 

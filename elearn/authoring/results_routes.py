@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..exports import csv_response
 from ..i18n import moment_formatter
+from ..surveys.flags import course_flags
 from . import bp, results
 from .access import course_view, page
 from .forms import QUESTION_TYPE_LABELS
@@ -46,6 +47,7 @@ def results_page(course):
         pct=_percent,
         num=_decimal,
         flag_labels=FLAG_LABELS,
+        survey_flags=course_flags(course.id),
     )
 
 

@@ -19,6 +19,7 @@ from ..learn.services import (
     progress_of,
     resume_item,
 )
+from ..surveys.reports import course_rating
 from . import bp
 from .forms import CatalogFilterForm
 from .services import (
@@ -91,6 +92,7 @@ def course(slug):
         completion=completion,
         certificate=certificate,
         next_item=next_item,
+        rating=course_rating(course.id),
         form=EmptyForm(),
     )
 

@@ -15,6 +15,7 @@ from ..extensions import db
 from ..learn.services import current_year
 from ..models import Competency
 from ..supervision.services import is_admin, paged, person_in_scope, scope_units
+from ..surveys.flags import flagged_courses
 from . import bp
 from .needs import (
     AssessmentRefused,
@@ -174,9 +175,11 @@ def needs_units():
     viewer = _me()
     form, filters, units = _heat_filters(viewer)
     data = heatmap(viewer, filters, units)
+    gaps = [c.id for c in data.competencies if getattr(data.total.cell(c.id), "below", 0)]
     return render_template(
         "competencies/needs_units.html",
         data=data,
+        low_rated=flagged_courses(gaps),
         filters=form,
         args=_filter_args(filters),
         chosen=filters.unit,
