@@ -65,6 +65,13 @@ FIELD_LABELS = {
     "name": _l("Name"),
     "code": _l("Code"),
     "parent": _l("Parent unit"),
+    "title": _l("Title"),
+    "description": _l("Description"),
+    "version": _l("Version"),
+    "reaction_required": _l("Reaction survey required"),
+    "anonymous": _l("Anonymous answers"),
+    "followup": _l("Follow-up on the job"),
+    "reaction_instrument_id": _l("Reaction survey instrument"),
 }
 AUDIT_ACTIONS = {
     "user.create": _l("Created a user"),
@@ -104,6 +111,12 @@ AUDIT_ACTIONS = {
     "standards.update": _l("Changed the standards of position kinds"),
     "standards.position_set": _l("Set a position's standard"),
     "standards.position_remove": _l("Removed a position's standard"),
+    "survey_instrument.create": _l("Created a survey instrument"),
+    "survey_instrument.edit": _l("Changed a survey instrument"),
+    "survey_instrument.activate": _l("Activated a survey instrument"),
+    "survey_instrument.deactivate": _l("Deactivated a survey instrument"),
+    "survey_instrument.default": _l("Made a survey instrument the default"),
+    "survey_settings.edit": _l("Changed a course's evaluation settings"),
 }
 
 NAME_MAX = 200
