@@ -93,6 +93,10 @@ def create_app(test_config=None):
 
     app.register_blueprint(surveys_bp, url_prefix="/surveys")
 
+    from .activities.routes import bp as activities_bp
+
+    app.register_blueprint(activities_bp)
+
     from .cli import register_cli
     from .web import init_web
 

@@ -5,7 +5,6 @@ Services flush, never commit, and take the user and course as arguments (no requ
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import and_, bindparam, case, func, literal_column, select, union_all, update
@@ -26,6 +25,7 @@ from ..models import (
 from ..supervision.assignments import assignments_for
 from ..timeutil import as_utc, local_time, utcnow
 from .completion import enrollment_for, evaluate
+from .jp import jp_earned, year_bounds  # noqa: F401 (year_bounds: read from here too)
 from .outline import outline_for, outlines_for
 
 # Opening the same lesson again within this time writes nothing (the resume point is already
@@ -352,34 +352,8 @@ def mark_lesson_done(enrollment, course, item, now=None):
 
 
 # JP hours ----------------------------------------------------------------------------------------
-def year_bounds(year):
-    """[start, end) of a calendar year in the instance's zone, as UTC datetimes."""
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
-    start = datetime(year, 1, 1, tzinfo=zone).astimezone(UTC)
-    end = datetime(year + 1, 1, 1, tzinfo=zone).astimezone(UTC)
-    return start, end
-
-
 def current_year(now=None):
     return local_time(now or utcnow()).year
-
-
-def jp_earned(user_ids, year):
-    """{user id: JP of courses completed in `year`} in one GROUP BY (also for supervisors)."""
-    user_ids = list(user_ids)
-    start, end = year_bounds(year)
-    rows = db.session.execute(
-        select(Completion.user_id, func.coalesce(func.sum(Completion.jp), 0))
-        .where(
-            Completion.user_id.in_(user_ids),
-            Completion.completed_at >= start,
-            Completion.completed_at < end,
-        )
-        .group_by(Completion.user_id)
-    )
-    out = dict.fromkeys(user_ids, 0)
-    out.update({uid: int(jp) for uid, jp in rows})
-    return out
 
 
 @dataclass

@@ -73,6 +73,10 @@ class Course(db.Model):
     )
     # Restricted courses are open only to learners they are assigned to.
     restricted: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A partner organisation co-organising the course (named on the course and certificate).
+    partner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("partners.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
 
     current_version: Mapped["CourseVersion | None"] = relationship(
@@ -86,6 +90,7 @@ class Course(db.Model):
         passive_deletes=True,
     )
     owners: Mapped[list[User]] = relationship(secondary=course_owners)
+    partner: Mapped["Partner | None"] = relationship()  # noqa: F821 (models/activity.py)
 
     def __repr__(self):
         return f"<Course {self.slug}>"

@@ -23,6 +23,10 @@ class NotificationKind:
     TEAM_DIGEST = "team_digest"  # the supervisor's weekly summary (as the digest mail)
     SURVEY_DUE = "survey_due"  # an evaluation survey is owed (elearn/surveys)
     SURVEY_LOW = "survey_low"  # a course scored low on a survey question
+    ACTIVITY_APPROVED = "activity_approved"  # a development activity approved
+    ACTIVITY_RETURNED = "activity_returned"  # a development activity sent back with a reason
+    SESSION_TO_CONFIRM = "session_to_confirm"  # a mentoring session logged by the other side
+    BADGE_AWARDED = "badge_awarded"  # a badge earned by rule
 
 
 class Notification(db.Model):

@@ -60,6 +60,12 @@ class User(UserMixin, db.Model):
     grade: Mapped[str] = mapped_column(String(10), default="")  # golongan, e.g. III/a
     supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A partner organisation's person (a university lecturer, a company trainer): no NIP.
+    partner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("partners.id", ondelete="SET NULL"), index=True
+    )
+    # Not named on the yearly list of people who reached the JP target (their choice).
+    hide_from_recognition: Mapped[bool] = mapped_column(Boolean, default=False)
     locale: Mapped[str | None] = mapped_column(String(5))
     # Bumped when the password changes: every other session of the account ends.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
@@ -75,6 +81,7 @@ class User(UserMixin, db.Model):
     direct_reports: Mapped[list["User"]] = relationship(back_populates="supervisor")
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
     supervised: Mapped[list[Unit]] = relationship(secondary=supervised_units)
+    partner: Mapped["Partner | None"] = relationship()  # noqa: F821 (models/activity.py)
 
     def __repr__(self):
         return f"<User {self.nip or self.email}>"

@@ -61,7 +61,9 @@ def _values(p):
         "what": str(what) if what is not None else _("request"),
         "survey": str(SURVEY_SUBJECTS.get(p.get("survey"), _("survey"))),
         "question": _text(p, "question"),
-        **{n: _int(p, n) for n in ("overdue", "below", "target", "year")},
+        "badge": _text(p, "badge"),
+        "reason": _text(p, "reason"),
+        **{n: _int(p, n) for n in ("overdue", "below", "target", "year", "jp")},
     }
 
 
@@ -106,6 +108,21 @@ KINDS = {
         _l("Low rating"),
         _l("“%(title)s” scored low on the survey question “%(question)s”."),
     ),
+    K.ACTIVITY_APPROVED: Kind(
+        _l("Activity approved"),
+        _l("%(name)s approved your activity “%(title)s”: %(jp)d JP."),
+        anonymous=_l("Your activity “%(title)s” was approved: %(jp)d JP."),
+    ),
+    K.ACTIVITY_RETURNED: Kind(
+        _l("Activity returned"),
+        _l("%(name)s returned your activity “%(title)s”: %(reason)s"),
+        anonymous=_l("Your activity “%(title)s” was returned: %(reason)s"),
+    ),
+    K.SESSION_TO_CONFIRM: Kind(
+        _l("Session to confirm"),
+        _l("%(name)s logged a mentoring session “%(title)s” on %(date)s: please confirm it."),
+    ),
+    K.BADGE_AWARDED: Kind(_l("Badge"), _l("You earned the badge “%(badge)s”.")),
 }
 
 

@@ -19,6 +19,7 @@ from werkzeug.routing import BuildError
 from ..dbutil import insert_if_absent
 from ..extensions import db
 from ..i18n import local_datetime
+from ..learn.jp import jp_per_person
 from ..mail import send_mail
 from ..models import (
     Assignment,
@@ -34,7 +35,6 @@ from ..models import (
 )
 from ..timeutil import utcnow
 from ..urls import public_url
-from .services import year_bounds
 
 DIGEST_MAX_NAMES = 30  # names listed per section of a digest; the rest are counted
 
@@ -228,17 +228,7 @@ def digest_for(supervisor, day):
     ):
         late.setdefault(uid, (name, nip, []))[2].append(title)
     target = int(current_app.config["YEARLY_JP_TARGET"])
-    start, end = year_bounds(day.year)
-    jp = (
-        select(Completion.user_id, func.sum(Completion.jp).label("jp"))
-        .where(
-            Completion.user_id.in_(scope),
-            Completion.completed_at >= start,
-            Completion.completed_at < end,
-        )
-        .group_by(Completion.user_id)
-        .subquery("jp")
-    )
+    jp = jp_per_person(day.year, scope)
     jp_value = func.coalesce(jp.c.jp, 0)
     below = db.session.execute(
         select(User.full_name, User.nip, jp_value, func.count().over())

@@ -7,8 +7,7 @@ number of queries of a page is fixed, whatever the size of the team. Services ne
 
 import math
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -17,6 +16,7 @@ from sqlalchemy import Date, and_, case, false, func, literal, or_, select, true
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
+from ..learn.jp import jp_per_person, year_bounds  # noqa: F401 (year_bounds: read from here)
 from ..models import (
     Assignment,
     AssignmentPerson,
@@ -55,15 +55,6 @@ JP_FILTERS = {"below": _l("Below the yearly target"), "reached": _l("Target reac
 def today(now=None):
     """The calendar day in the instance's zone (due dates are days there)."""
     return local_time(now or utcnow()).date()
-
-
-def year_bounds(year):
-    """[start, end) of a calendar year in the instance's zone, as UTC datetimes (as My
-    learning counts a learner's JP)."""
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
-    start = datetime(year, 1, 1, tzinfo=zone).astimezone(UTC)
-    end = datetime(year + 1, 1, 1, tzinfo=zone).astimezone(UTC)
-    return start, end
 
 
 def jp_target():
@@ -290,17 +281,7 @@ class TeamQuery:
         )
 
     def jp(self, who):
-        start, end = year_bounds(self.f.year)
-        return (
-            select(Completion.user_id, func.sum(Completion.jp).label("jp"))
-            .where(
-                Completion.user_id.in_(who),
-                Completion.completed_at >= start,
-                Completion.completed_at < end,
-            )
-            .group_by(Completion.user_id)
-            .subquery("jp")
-        )
+        return jp_per_person(self.f.year, who)
 
     def activity(self, who):
         return (
