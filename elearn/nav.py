@@ -19,7 +19,18 @@ NAV = [
         "competencies.needs_mine",
         _l("My competencies"),
         None,
-        ("competencies.needs_mine", "competencies.my_plan", "competencies.plan_"),
+        (
+            "competencies.needs_mine",
+            "competencies.my_plan",
+            "competencies.plan_",
+            "activities.index",
+            "activities.new",
+            "activities.detail",
+            "activities.edit",
+            "activities.mentoring",
+            "activities.pair",
+            "activities.recognition",
+        ),
     ),
     ("teaching", "authoring.index", _l("Teaching"), {"instructor", "admin"}, ("authoring.",)),
     (
@@ -35,6 +46,10 @@ NAV = [
             "competencies.needs_assess",
             "competencies.plans",
             "competencies.person_plan",
+            "activities.review",
+            "activities.projects",
+            "activities.project",
+            "activities.recognition_units",
         ),
     ),
     (
@@ -42,7 +57,14 @@ NAV = [
         "admin.index",
         _l("Administration"),
         {"admin"},
-        ("admin.", "certificates.admin", "competencies.dictionary", "competencies.standards"),
+        (
+            "admin.",
+            "certificates.admin",
+            "competencies.dictionary",
+            "competencies.standards",
+            "activities.kind",
+            "activities.partner",
+        ),
     ),
 ]
 

@@ -149,3 +149,18 @@ def jp_by_source_of(who, year):
     ):
         total.add(source, jp)
     return total
+
+
+def jp_of_years(user_id, years):
+    """{year: JP} of one person for the given years, in one query (the person view's table)."""
+    years = sorted(set(years))
+    out = dict.fromkeys(years, 0)
+    if not years:
+        return out
+    per_year = []
+    for year in years:
+        parts = jp_parts(year, [user_id])
+        per_year.append(select(literal(year).label("year"), func.coalesce(func.sum(parts.c.jp), 0)))
+    for year, jp in db.session.execute(union_all(*per_year)):
+        out[int(year)] = int(jp or 0)
+    return out

@@ -16,8 +16,10 @@ from sqlalchemy import Date, and_, case, false, func, literal, or_, select, true
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..learn.jp import jp_per_person, year_bounds  # noqa: F401 (year_bounds: read from here)
+from ..learn.jp import jp_of_years, jp_per_person, year_bounds  # noqa: F401 (year_bounds: read from here)
 from ..models import (
+    Activity,
+    ActivityStatus,
     Assignment,
     AssignmentPerson,
     Attempt,
@@ -740,12 +742,13 @@ def person_view(person, on_day=None):
         .where(Completion.user_id == person.id)
         .order_by(Completion.completed_at.desc())
     ).all()
-    years = {}
-    for row in completions:
-        year = local_time(row.completed_at).year
-        years[year] = years.get(year, 0) + row.jp
-    this_year = day.year
-    years.setdefault(this_year, 0)
+    activity_years = db.session.scalars(
+        select(Activity.end_date)
+        .where(Activity.user_id == person.id, Activity.status == ActivityStatus.APPROVED.value)
+        .distinct()
+    )
+    years = {local_time(row.completed_at).year for row in completions} | {day.year}
+    years = jp_of_years(person.id, years | {d.year for d in activity_years})
     certificates = db.session.scalars(
         select(Certificate)
         .where(Certificate.user_id == person.id)
