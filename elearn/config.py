@@ -69,6 +69,10 @@ class DefaultConfig:
     # Package images wider than this (px) are shown in lessons as a scaled-down copy; the
     # original stays downloadable. For learners on slow links and phones.
     CONTENT_IMAGE_MAX_WIDTH = 1280
+    # Evidence of a development activity (PDF, PNG, JPEG, WebP): at most this many files of at
+    # most this size each.
+    ACTIVITY_EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
+    ACTIVITY_EVIDENCE_MAX_FILES = 5
     USERS_IMPORT_MAX_ROWS = 20000  # rows per CSV file of people (flask users import, /admin)
 
     PER_PAGE = 25
@@ -95,6 +99,9 @@ class DefaultConfig:
     # jenisKursusSertipikat written on every row (use the value your SIASN reference expects).
     SIASN_INSTANSI_ID = ""
     SIASN_JENIS_KURSUS_SERTIPIKAT = "Kursus"
+    # jenisDiklatId of a completed course (3: Diklat Teknis); development activities take their
+    # kind's codes (Administrasi > Jenis kegiatan pengembangan).
+    SIASN_JENIS_DIKLAT_ID = 3
 
     # Quizzes: an answer sheet arriving up to this many seconds after an attempt's deadline
     # still counts as sent (network and slow phones); later ones are graded as they stood at
