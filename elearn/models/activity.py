@@ -23,6 +23,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -208,6 +209,18 @@ class MentoringPair(db.Model):
     """A mentor (or coach) and a mentee, paired by a supervisor or an admin for a period."""
 
     __tablename__ = "mentoring_pairs"
+    __table_args__ = (
+        # One running pair of a kind for the same two people (ended pairs may repeat).
+        Index(
+            "uq_mentoring_pairs_running",
+            "mentor_id",
+            "mentee_id",
+            "kind",
+            unique=True,
+            sqlite_where=text("active"),
+            postgresql_where=text("active"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(10), default=MentoringKind.MENTORING)
