@@ -414,3 +414,15 @@ class ImportForm(FlaskForm):
 
 class ExamForm(EmptyForm):
     role = StringField()
+
+
+class CoOrganiserForm(FlaskForm):
+    """The partner co-organising a course, or none (0)."""
+
+    # Only the offered choices are accepted (an id typed by hand is "Not a valid choice").
+    partner_id = SelectField(_l("Co-organiser"), coerce=int, default=0)
+
+    def set_choices(self, partners):
+        self.partner_id.choices = _choices(
+            [(0, _l("None: the agency organises it alone")), *partners]
+        )

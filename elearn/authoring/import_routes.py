@@ -10,16 +10,16 @@ import io
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from ..auth.decorators import role_required
 from ..content import CREATED, UNCHANGED, Limits
 from ..content import convert as C
 from ..extensions import db
 from . import bp, drafts
 from . import services as svc
-from .access import EDITORS, me
+from .access import creator_view, may_create_courses, me
 from .forms import ImportForm
 
 # Report lines carried to the next page in the (cookie) session; the rest are counted.
@@ -27,7 +27,7 @@ FLASHED_LINES = 20
 
 
 @bp.route("/import", methods=["GET", "POST"])
-@role_required(*EDITORS)
+@creator_view
 def import_course():
     form = ImportForm()
     check = conversion = None
@@ -139,12 +139,16 @@ def _flash_report(heading, problems):
         flash(ngettext("… and %(num)d more line.", "… and %(num)d more lines.", more), "warning")
 
 
+def _may_import():
+    return current_user.is_authenticated and may_create_courses(me())
+
+
 @bp.errorhandler(RequestEntityTooLarge)
 def _too_large(_exc):
     """Past MAX_CONTENT_LENGTH the request is refused before the form is read: the import
     page says so with the limit; any other teaching page gets the site's error page."""
     limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
-    if request.endpoint == "authoring.import_course":
+    if request.endpoint == "authoring.import_course" and _may_import():
         form = ImportForm(formdata=None)
         limit = min(limit or current_app.config["IMPORT_MAX_BYTES"],
                     current_app.config["IMPORT_MAX_BYTES"])  # fmt: skip

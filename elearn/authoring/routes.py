@@ -2,9 +2,11 @@
 
 Thin: parse the form, call a service, commit once, redirect (post/redirect/get).
 
-Access: the instructor and admin roles reach /teach (others get 403 from the role check);
-a course's pages are for its instructors and admins only. Anyone else gets 404 for every URL
-of a course, whether it exists or not, so that unpublished courses do not leak.
+Access (access.py, the one rule): the instructor and admin roles reach /teach (others get 403
+from the role check); a course's pages are for its instructors and admins only. Anyone else
+gets 404 for every URL of a course, whether it exists or not, so that unpublished courses do
+not leak. A partner's people work only on the courses they are invited to (no new course, no
+import, no say on the instructors or the co-organiser).
 """
 
 import io
@@ -38,10 +40,20 @@ from ..models import AssetBlob, CourseVersion
 from . import bp, drafts, editors, import_routes, results_routes, uploads  # noqa: F401 (pages)
 from . import services as svc
 from . import sourcefmt as fmt
-from .access import EDITORS, course_view, me, page
+from .access import (
+    EDITORS,
+    course_view,
+    creator_view,
+    may_create_courses,
+    may_edit,
+    may_manage,
+    me,
+    page,
+)
 from .drafts import ROOT
 from .editors import edit_url, no_draft, preview_text, quiz_entry
 from .forms import (
+    CoOrganiserForm,
     ExamForm,
     MoveForm,
     NewCourseForm,
@@ -100,12 +112,15 @@ def index():
         error_out=False,
     )
     return render_template(
-        "authoring/index.html", page=page, drafts=svc.drafts_of([c.id for c in page.items])
+        "authoring/index.html",
+        page=page,
+        drafts=svc.drafts_of([c.id for c in page.items]),
+        can_create=may_create_courses(me()),
     )
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@role_required(*EDITORS)
+@creator_view
 def new_course():
     form = NewCourseForm()
     if form.validate_on_submit():
@@ -593,6 +608,8 @@ def version_export(course, number):
 @course_view
 def instructors(course):
     form = OwnerForm()
+    if request.method == "POST" and not may_manage(me(), course):
+        abort(403)
     if form.validate_on_submit():
         try:
             person = svc.add_owner(me(), course, form.who.data)
@@ -615,6 +632,8 @@ def instructors(course):
 @bp.post("/<slug>/instructors/<int:user_id>/remove")
 @course_view
 def instructor_remove(course, user_id):
+    if not may_manage(me(), course):
+        abort(403)
     if EmptyForm().validate_on_submit():
         person = next((o for o in course.owners if o.id == user_id), None) or abort(404)
         try:
@@ -625,6 +644,42 @@ def instructor_remove(course, user_id):
         else:
             db.session.commit()
             flash(_("%(name)s can no longer edit this course.", name=person.full_name), "success")
-            if not course.can_edit(me()):
+            if not may_edit(me(), course):
                 return redirect(url_for(".index"))
     return redirect(url_for(".instructors", slug=course.slug))
+
+
+# Co-organiser ------------------------------------------------------------------------------------
+@bp.route("/<slug>/organiser", methods=["GET", "POST"])
+@course_view
+def organiser(course):
+    """The partner co-organising the course: named on its catalog page and its certificates.
+    Not part of the draft: a change applies at once, to the published course too."""
+    form = CoOrganiserForm(partner_id=course.partner_id or 0)
+    form.set_choices(svc.co_organiser_choices(course))
+    if request.method == "POST":
+        if not may_manage(me(), course):
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                changed = svc.set_co_organiser(me(), course, form.partner_id.data or None)
+            except svc.Refused as exc:
+                db.session.rollback()
+                form.partner_id.errors = [str(exc.message)]
+                return page("authoring/organiser.html", course, draft=drafts.draft_for(course),
+                            form=form)  # fmt: skip
+            db.session.commit()
+            if not changed:
+                flash(_("Nothing was changed."), "info")
+            elif course.partner is not None:
+                flash(
+                    _(
+                        "%(partner)s is now named as co-organiser of this course.",
+                        partner=course.partner.name,
+                    ),
+                    "success",
+                )
+            else:
+                flash(_("The course no longer names a co-organiser."), "success")
+            return redirect(url_for(".organiser", slug=course.slug))
+    return page("authoring/organiser.html", course, draft=drafts.draft_for(course), form=form)

@@ -13,9 +13,19 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
+from ..activities.partners import active_partner_choices
 from ..content import load_package
 from ..extensions import db
-from ..models import Course, CourseDraft, CourseVersion, Role, User, audit, course_owners
+from ..models import (
+    Course,
+    CourseDraft,
+    CourseVersion,
+    Partner,
+    Role,
+    User,
+    audit,
+    course_owners,
+)
 from . import drafts, uploads
 from . import sourcefmt as fmt
 from .drafts import ROOT
@@ -181,6 +191,34 @@ def remove_owner(actor, course, person):
     course.owners = [o for o in course.owners if o.id != person.id]
     audit(actor, "course.owner_remove", course, slug=course.slug, user_id=person.id)
     db.session.flush()
+
+
+# Co-organiser ------------------------------------------------------------------------------------
+def co_organiser_choices(course):
+    """(id, name) of the partners a course may name: the active ones, and its current one."""
+    return active_partner_choices(include_id=course.partner_id)
+
+
+def set_co_organiser(actor, course, partner_id):
+    """Name the partner `partner_id` (None: none) as the course's co-organiser; audited.
+    Returns False when nothing changed. Only an active partner may be newly chosen."""
+    partner = db.session.get(Partner, partner_id) if partner_id else None
+    if partner_id and (partner is None or not (partner.active or partner.id == course.partner_id)):
+        raise Refused(_l("Choose an active partner organisation."))
+    if (course.partner_id or None) == (partner.id if partner else None):
+        return False
+    old = course.partner.name if course.partner is not None else ""
+    course.partner = partner
+    db.session.flush()
+    audit(
+        actor,
+        "course.co_organiser",
+        course,
+        slug=course.slug,
+        partner_id=partner.id if partner else None,
+        changes={"co_organiser": [old, partner.name if partner else ""]},
+    )
+    return True
 
 
 # Import ------------------------------------------------------------------------------------------

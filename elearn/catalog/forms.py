@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
 
 from ..models import CompetencyKind, CourseLevel
-from .services import KIND_LABELS, LEVEL_LABELS, CatalogFilters
+from .services import KIND_LABELS, LEVEL_LABELS, OWN_AGENCY, CatalogFilters
 
 
 class CatalogFilterForm(FlaskForm):
@@ -33,8 +33,15 @@ class CatalogFilterForm(FlaskForm):
         render_kw={"min": 0, "max": 1000, "inputmode": "numeric"},
     )
 
-    def __init__(self, formdata, competencies, categories):
+    organiser = SelectField(_l("Organiser"), default="")
+
+    def __init__(self, formdata, competencies, categories, organisers=()):
         super().__init__(formdata)
+        self.organiser.choices = [
+            SelectChoice("", _l("All organisers")),
+            SelectChoice(OWN_AGENCY, _l("Own agency")),
+            *(SelectChoice(str(pid), name) for pid, name in organisers),
+        ]
         self.competency.choices = [
             SelectChoice(0, _l("All competencies")),
             *(
@@ -81,4 +88,11 @@ class CatalogFilterForm(FlaskForm):
             category=self._value("category"),
             jp_min=jp_min,
             jp_max=jp_max,
+            organiser=self._organiser(),
         )
+
+    def _organiser(self):
+        value = self._value("organiser")
+        if value is None or value == OWN_AGENCY:
+            return value
+        return int(value)  # one of the choices: a partner's id

@@ -26,10 +26,10 @@ from .services import (
     KIND_LABELS,
     LEVEL_LABELS,
     catalog_query,
-    category_choices,
     competency_choices,
     competency_links,
     completion_of,
+    facet_choices,
     learner_states,
 )
 
@@ -51,7 +51,8 @@ def competency_kind_label(kind):
 @bp.route("/")
 @login_required
 def index():
-    form = CatalogFilterForm(request.args, competency_choices(), category_choices())
+    categories, organisers = facet_choices()
+    form = CatalogFilterForm(request.args, competency_choices(), categories, organisers)
     jp = request.args.get("jp", type=int)
     filters = form.filters(jp_exact=jp if jp is not None and 0 <= jp <= 1000 else None)
     page = db.paginate(

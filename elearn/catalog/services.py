@@ -19,6 +19,7 @@ from ..models import (
     CourseLevel,
     CourseVersion,
     Enrollment,
+    Partner,
 )
 
 LEVEL_LABELS = {
@@ -42,6 +43,11 @@ class CatalogFilters:
     category: str | None = None
     jp_min: int | None = None
     jp_max: int | None = None
+    organiser: int | str | None = None  # OWN_AGENCY, a partner's id, or None (any)
+
+
+# The organiser filter's value for the courses the agency runs alone (no co-organiser).
+OWN_AGENCY = "own"
 
 
 def catalog_query(filters):
@@ -49,7 +55,11 @@ def catalog_query(filters):
     stmt = (
         select(CourseVersion)
         .join(Course, Course.current_version_id == CourseVersion.id)
-        .options(contains_eager(CourseVersion.course), selectinload(CourseVersion.competency_links))
+        .outerjoin(Partner, Partner.id == Course.partner_id)
+        .options(
+            contains_eager(CourseVersion.course).contains_eager(Course.partner),
+            selectinload(CourseVersion.competency_links),
+        )
     )
     if filters.search:
         term = filters.search.strip()
@@ -74,6 +84,10 @@ def catalog_query(filters):
         stmt = stmt.where(CourseVersion.jp >= filters.jp_min)
     if filters.jp_max is not None:
         stmt = stmt.where(CourseVersion.jp <= filters.jp_max)
+    if filters.organiser == OWN_AGENCY:
+        stmt = stmt.where(Course.partner_id.is_(None))
+    elif filters.organiser is not None:
+        stmt = stmt.where(Course.partner_id == filters.organiser)
     return stmt.order_by(func.lower(CourseVersion.title), Course.id)
 
 
@@ -92,16 +106,21 @@ def competency_choices():
     ).all()
 
 
-def category_choices():
-    return list(
-        db.session.scalars(
-            select(CourseVersion.category)
-            .join(Course, Course.current_version_id == CourseVersion.id)
-            .where(CourseVersion.category != "")
-            .distinct()
-            .order_by(CourseVersion.category)
-        )
+def facet_choices():
+    """(categories, organisers) of the published courses, in one query: the categories in use,
+    and (id, name) of each partner co-organising a published course, by name."""
+    rows = db.session.execute(
+        select(CourseVersion.category, Partner.id, Partner.name)
+        .join(Course, Course.current_version_id == CourseVersion.id)
+        .outerjoin(Partner, Partner.id == Course.partner_id)
+        .distinct()
+    ).all()
+    categories = sorted({category for category, _pid, _name in rows if category})
+    organisers = sorted(
+        {(pid, name) for _category, pid, name in rows if pid is not None},
+        key=lambda p: (p[1].lower(), p[0]),
     )
+    return categories, organisers
 
 
 @dataclass

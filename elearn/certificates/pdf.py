@@ -44,6 +44,7 @@ GREY = (87, 96, 106)
 PAGE_W, PAGE_H = 297, 210
 TEXT_W = 235  # width of the centred text block
 BODY_BOTTOM = 150  # where the QR code and signatory blocks begin
+PARTNER_LINE_H = 5  # the co-organiser's line under the course title
 
 
 @functools.cache
@@ -169,8 +170,11 @@ def _qr_png(url):
     return out
 
 
-def render_pdf(cert, verify_url, logo=None, timezone="Asia/Jakarta"):
-    """The certificate `cert` (a Certificate, or anything with its attributes) as PDF bytes."""
+def render_pdf(cert, verify_url, logo=None, timezone="Asia/Jakarta", co_organiser=None):
+    """The certificate `cert` (a Certificate, or anything with its attributes) as PDF bytes.
+
+    `co_organiser`: the name of a partner organisation that ran the course with the agency,
+    printed under the course title ("diselenggarakan bersama ...")."""
     zone = ZoneInfo(timezone)
     issued_at = cert.issued_at.astimezone(zone)
     completed_on = cert.completed_at.astimezone(zone).date()
@@ -219,7 +223,11 @@ def render_pdf(cert, verify_url, logo=None, timezone="Asia/Jakarta"):
         if title_lines <= 2 or title_size <= 12:
             break
         title_size -= 1
-    body_h = 7 + name_h + 2.5 + (8 if cert.nip else 3) + 8.5 + title_lines * title_size * 0.45 + 8
+    partner = f"diselenggarakan bersama {_text(co_organiser)}" if co_organiser else ""
+    partner_size, partner_lines = _partner_fit(pdf, partner)
+    partner_h = partner_lines * PARTNER_LINE_H + 1.5 if partner else 0
+    title_h = title_lines * title_size * 0.45
+    body_h = 7 + name_h + 2.5 + (8 if cert.nip else 3) + 8.5 + title_h + partner_h + 8
     top = y + 9.5
     y = top + max(0.0, min(14.0, (BODY_BOTTOM - top - body_h) / 2))
 
@@ -247,6 +255,13 @@ def render_pdf(cert, verify_url, logo=None, timezone="Asia/Jakarta"):
     pdf.set_xy((PAGE_W - TEXT_W) / 2, y)
     pdf.multi_cell(TEXT_W, title_size * 0.45, title, align="C")
     y = pdf.get_y() + 3
+    if partner:
+        y -= 1
+        pdf.set_font(FAMILY, "", partner_size)
+        pdf.set_text_color(*GREY)
+        pdf.set_xy((PAGE_W - TEXT_W) / 2, y)
+        pdf.multi_cell(TEXT_W, PARTNER_LINE_H, partner, align="C")
+        y = pdf.get_y() + 2.5
 
     details = [
         jp_text(cert.jp, cert.jp_minutes),
@@ -259,6 +274,15 @@ def render_pdf(cert, verify_url, logo=None, timezone="Asia/Jakarta"):
     _verification_block(pdf, cert, verify_url)
     _signatory_block(pdf, cert, issued_at)
     return bytes(pdf.output())
+
+
+def _partner_fit(pdf, text):
+    """(font size, lines) of the co-organiser's line: one line, smaller for a long name, down
+    to 9 pt; beyond that it wraps (a name of 200 characters takes two lines)."""
+    if not text:
+        return 11, 0
+    size = _fit_size(pdf, text, "", 11, 9, TEXT_W)
+    return size, len(_lines(pdf, text, PARTNER_LINE_H))
 
 
 def _verification_block(pdf, cert, verify_url):

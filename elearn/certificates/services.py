@@ -14,7 +14,7 @@ from sqlalchemy import or_, select, update
 
 from ..dbutil import insert_if_absent
 from ..extensions import db
-from ..models import REISSUED, Certificate, audit
+from ..models import REISSUED, Certificate, Course, Partner, audit
 from ..notifications.services import notify_certificate
 from ..timeutil import local_time, utcnow
 from ..urls import public_url
@@ -101,6 +101,7 @@ def issue_certificate(completion, replaces=None):
         "completed_at": completion.completed_at,
         "final_score": completion.final_score,
         "institution": cfg["INSTANCE_NAME"],
+        "co_organiser": _partner_name(completion.course_id),
         "signatory_name": cfg["CERTIFICATE_SIGNATORY_NAME"],
         "signatory_title": cfg["CERTIFICATE_SIGNATORY_TITLE"],
         "signatory_nip": cfg["CERTIFICATE_SIGNATORY_NIP"],
@@ -283,6 +284,7 @@ def public_view(certificate):
         "jp_minutes": certificate.jp_minutes,
         "completed_on": local_time(certificate.completed_at).date().isoformat(),
         "institution": certificate.institution,
+        "co_organiser": co_organiser_of(certificate),
         "issued_on": local_time(certificate.issued_at).date().isoformat(),
         "revoked_on": local_time(certificate.revoked_at).date().isoformat() if revoked else None,
         "revoked_reason": certificate.revoked_reason if revoked else None,
@@ -310,10 +312,27 @@ def logo_path():
     return None
 
 
+def _partner_name(course_id):
+    """The name of the partner co-organising the course now ("" when none), for the snapshot."""
+    name = db.session.scalar(
+        select(Partner.name)
+        .join(Course, Course.partner_id == Partner.id)
+        .where(Course.id == course_id)
+    )
+    return name or ""
+
+
+def co_organiser_of(certificate):
+    """The partner named on the certificate when it was issued, or None: a later change of the
+    course's co-organiser leaves certificates already issued as they were."""
+    return certificate.co_organiser or None
+
+
 def certificate_pdf(certificate, verify_url=None):
     return render_pdf(
         certificate,
         verify_url or verification_url(certificate.number),
         logo=logo_path(),
         timezone=current_app.config["TIMEZONE"],
+        co_organiser=co_organiser_of(certificate),
     )

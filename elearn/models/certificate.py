@@ -53,6 +53,8 @@ class Certificate(db.Model):
     completed_at: Mapped[object] = mapped_column(UTCDateTime)
     final_score: Mapped[object | None] = mapped_column(Numeric(5, 2))
     institution: Mapped[str] = mapped_column(String(200))
+    # The partner organisation that ran the course with the agency, as named at issue.
+    co_organiser: Mapped[str] = mapped_column(String(200), default="", server_default="")
     signatory_name: Mapped[str] = mapped_column(String(200), default="")
     signatory_title: Mapped[str] = mapped_column(String(200), default="")
     signatory_nip: Mapped[str] = mapped_column(String(30), default="")

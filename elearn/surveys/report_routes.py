@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..auth.decorators import role_required
+from ..authoring.access import refusal_status
 from ..exports import export_response
 from ..extensions import db
 from ..models import Course, SurveyAudience
@@ -69,13 +70,13 @@ def report_index():
 
 def _load(slug):
     """(course, access, form, filters) or abort: 404 for an unknown course or filter value,
-    403 for a viewer without access."""
+    403 for a viewer without access (404 for a partner's person: see authoring/access.py)."""
     course = db.session.scalar(select(Course).where(Course.slug == slug))
     if course is None:
         abort(404)
     access = reports.access_for(_me(), course)
     if access is None:
-        abort(403)
+        abort(refusal_status(_me()))
     versions = reports.course_versions(course)
     this_year = today().year
     years = list(range(this_year, this_year - YEARS_BACK, -1))

@@ -14,6 +14,7 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import and_, case, false, func, or_, select, true
 
+from ..authoring.access import may_edit, partner_limited
 from ..extensions import db
 from ..models import (
     Course,
@@ -87,12 +88,18 @@ class Access:
 
 
 def access_for(viewer, course):
-    """Access of `viewer` to the reports of `course`, None when refused."""
-    if course.can_edit(viewer):
+    """Access of `viewer` to the reports of `course`, None when refused (the teaching rule of
+    authoring/access.py: a partner's person reads only the courses they are invited to)."""
+    if may_edit(viewer, course):
         return Access(True, viewer)
-    if viewer.has_role(Role.SUPERVISOR):
+    if _as_supervisor(viewer):
         return Access(False, viewer)
     return None
+
+
+def _as_supervisor(viewer):
+    """Reads a supervisor's part of the reports (their scope); never a partner's person."""
+    return viewer.has_role(Role.SUPERVISOR) and not partner_limited(viewer)
 
 
 def _scope_units_select(viewer):
@@ -572,7 +579,7 @@ def courses_select(viewer):
     if viewer.has_role(Role.ADMIN):
         return stmt
     conditions = [Course.id.in_(_owned_select(viewer))]
-    if viewer.has_role(Role.SUPERVISOR):
+    if _as_supervisor(viewer):
         conditions.append(
             Course.id.in_(
                 select(SurveyInvitation.course_id).where(
@@ -610,15 +617,11 @@ def course_list(viewer, page, per_page, day=None):
             owned = _owned_select(viewer)
             r_scope = or_(
                 SurveyResponse.course_id.in_(owned),
-                response_scope(Access(False, viewer))
-                if viewer.has_role(Role.SUPERVISOR)
-                else false(),
+                response_scope(Access(False, viewer)) if _as_supervisor(viewer) else false(),
             )
             i_scope = or_(
                 SurveyInvitation.course_id.in_(owned),
-                invitation_scope(Access(False, viewer))
-                if viewer.has_role(Role.SUPERVISOR)
-                else false(),
+                invitation_scope(Access(False, viewer)) if _as_supervisor(viewer) else false(),
             )
         for course_id, level, n in db.session.execute(
             select(SurveyResponse.course_id, SurveyResponse.level, func.count(SurveyResponse.id))

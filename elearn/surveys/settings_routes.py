@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..auth.decorators import role_required
+from ..authoring.access import may_edit, refusal_status
 from ..extensions import db
 from ..models import Course, SurveyAudience, SurveyLevel
 from . import bp
@@ -20,8 +21,9 @@ def _course(slug):
     course = db.session.scalar(select(Course).where(Course.slug == slug))
     if course is None:
         abort(404)
-    if not course.can_edit(current_user._get_current_object()):
-        abort(403)
+    viewer = current_user._get_current_object()
+    if not may_edit(viewer, course):
+        abort(refusal_status(viewer))
     return course
 
 
