@@ -15,6 +15,9 @@ def register_cli(app):
     from .competencies.dictionary_cli import competencies
 
     app.cli.add_command(competencies)
+    from .activities.cli import activities
+
+    app.cli.add_command(activities)
 
     @app.cli.group()
     def demo():
@@ -40,6 +43,9 @@ def register_cli(app):
         created = seed()
         activity = seed_activity()
         competency_rows = seed_competencies()
+        from .activities.demo import seed_development
+
+        development = seed_development()
         db.session.commit()
         if created:
             click.echo(f"demo data loaded: {created} accounts (password: see README)")
@@ -49,3 +55,5 @@ def register_cli(app):
             click.echo("demo activity loaded: course owners, assignments, progress")
         if competency_rows:
             click.echo("demo competency data loaded: dictionary, standards, assessments, plans")
+        if development:
+            click.echo("demo development data loaded: activities, partner, mentoring, project")

@@ -14,7 +14,8 @@ def test_demo_seed_loads_accounts_then_activity_once(app, runner, client):
     result = runner.invoke(args=["demo", "seed"])
     assert result.exit_code == 0, result.output
     assert "17 accounts" in result.output and "demo activity loaded" in result.output
-    assert db.session.scalar(select(func.count(User.id))) == 17
+    # 17 people of the agency, and the partner university's lecturer (activities/demo.py).
+    assert db.session.scalar(select(func.count(User.id))) == 18
     assert db.session.scalar(select(func.count(Assignment.id))) == 2
     agus = db.session.scalar(select(User).where(User.email == f"agus@{EMAIL_DOMAIN}"))
     assert db.session.scalar(select(Certificate).where(Certificate.user_id == agus.id))

@@ -16,8 +16,8 @@ from elearn.timeutil import utcnow
 # with the header counts the unread notifications for its bell: 1 more.
 LESSON_FIRST_VISIT = 11  # + course/enrolment, progress, outline (3), body, 2 writes
 LESSON_AGAIN = 5  # + course/enrolment, progress: the outline and body are kept per process
-MY_LEARNING_COLD = 12  # + enrolments, completions, outline (3), progress, due dates, JP sum,
-MY_LEARNING_WARM = 9  # pending surveys
+MY_LEARNING_COLD = 14  # + enrolments, completions, outline (3), progress, due dates, JP sum,
+MY_LEARNING_WARM = 11  # pending surveys, JP by source (10:20:70), badges
 COURSE_PAGE = 8  # + course/enrolment, competencies, progress, completion, rating (outline kept)
 CATALOG = 9  # + filter choices (2), count, page, competencies, learner's states
 

@@ -261,9 +261,9 @@ def test_siasn_export_has_the_course_record_fields_in_order(app, client, agency,
 # Queries -----------------------------------------------------------------------------------------
 # Every signed-in request loads the user and their roles (Flask-Login): 2 queries, and the
 # header's notification bell its unread count: 1.
-DASHBOARD_SUPERVISOR = 10  # + supervised units, units of the scope, courses, count, page, summary,
-# the viewer's pending follow-up surveys
-DASHBOARD_ADMIN = 9  # an admin's scope needs no supervised units
+DASHBOARD_SUPERVISOR = 11  # + supervised units, units of the scope, courses, count, page, summary,
+# the viewer's pending follow-up surveys, the team's JP by source (10:20:70)
+DASHBOARD_ADMIN = 10  # an admin's scope needs no supervised units
 
 
 def _team_of(size, unit, supervisor, course, other):

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, exists, func, literal, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
+from ..activities.badges import award_badges
 from ..extensions import db
 from ..learn.services import current_year, jp_earned, year_bounds
 from ..models import (
@@ -565,6 +566,8 @@ def decide(viewer, plan, action, revision, note="", now=None):
     audit(viewer, f"plan.{action}", plan, person=plan.user_id, year=plan.year, note=note)
     resolve_approval(f"plan:{plan.id}:", now)  # decided: the request no longer waits unread
     db.session.flush()
+    if action == APPROVE:  # an approved plan already carried out earns its badge
+        award_badges([plan.user_id], now=now, years=[plan.year])
     return plan
 
 

@@ -7,6 +7,7 @@ requirement is met, records the completion exactly once.
 
 from sqlalchemy import func, select
 
+from ..activities.badges import award_badges
 from ..certificates.services import issue_certificate
 from ..dbutil import insert_if_absent
 from ..extensions import db
@@ -106,6 +107,8 @@ def record_completion(enrollment, version):
     # reaction survey issues when the answers are sent (surveys.taking).
     if inserted and on_completion(completion):
         issue_certificate(completion)
+    if inserted:  # badges earned by rule: first course, N courses, the JP target, the plan
+        award_badges([completion.user_id], now=now)
     if enrollment.completed_at is None:
         enrollment.completed_at = completion.completed_at
     enrollment.progress_percent = 100

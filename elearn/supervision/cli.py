@@ -104,5 +104,12 @@ def send(day, no_digest):
         f"and {mailed['reminder']} reminders mailed, {counts['failed'] - failed_before} failed, "
         f"{flagged} low ratings flagged"
     )
+    # Badges earned by rule (a completion or an approval awards them at once; this catches
+    # what changed otherwise, e.g. a late approval of last year's activity).
+    from ..activities.cli import award_everyone
+
+    badges = award_everyone(now)
+    db.session.commit()
+    click.echo(f"badges: {badges} awarded")
     if counts["failed"]:
         raise click.exceptions.Exit(1)

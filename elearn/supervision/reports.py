@@ -17,18 +17,56 @@ SIASN course record (riwayat kursus) mapping, one row per completion:
     nomorSertipikat         the number of the certificate in force ("" without one)
     instansiId              SIASN_INSTANSI_ID
     pnsOrangId              "" (the product does not know SIASN's person ids)
-followed by nip and nama, so that the person of each row can be found in SIASN.
+followed by nip and nama, so that the person of each row can be found in SIASN, and by
+jenisDiklatId, the course-type id of the record (SIASN_JENIS_DIKLAT_ID for completions).
+
+Approved development activities whose end date is in the period are records too, one row each,
+among the completions of the same person (rows by unit, person, then end date), with the same
+scope and unit filter (a course filter leaves them out: they are no course):
+    namaKursus              the activity's title
+    jumlahJam               the JP the activity counts (Activity.jp, its kind's rule)
+    tanggalKursus           its start date
+    tanggalSelesaiKursus    its end date
+    institusiPenyelenggara  its organiser (a partner, a unit of the agency, or the name typed)
+    jenisKursusSertipikat   its kind's siasn_certificate_kind
+    nomorSertipikat         "" (evidence files carry no number the product knows)
+    jenisDiklatId           its kind's siasn_type_id
 """
 
+from itertools import groupby
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, select
+from sqlalchemy import (
+    Date,
+    Integer,
+    String,
+    and_,
+    func,
+    literal,
+    null,
+    select,
+    type_coerce,
+    union_all,
+)
+from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..i18n import date_formatter
-from ..models import Certificate, Completion, CourseVersion, Enrollment, Unit, User
+from ..models import (
+    Activity,
+    ActivityKind,
+    ActivityStatus,
+    Certificate,
+    Completion,
+    CourseVersion,
+    Enrollment,
+    Partner,
+    Unit,
+    User,
+)
+from ..models.base import UTCDateTime
 from ..timeutil import local_time
 from .services import STATUS_LABELS, TeamQuery, scope_condition
 
@@ -43,7 +81,7 @@ SIASN_FIELDS = (
     "instansiId",
     "pnsOrangId",
 )
-SIASN_EXTRA = ("nip", "nama")
+SIASN_EXTRA = ("nip", "nama", "jenisDiklatId")
 _STREAM = 2000  # rows fetched from the database at a time
 
 
@@ -200,24 +238,133 @@ def completion_rows(viewer, start, end, unit=None, course_id=None):
         ]
 
 
+def _nothing(type_):
+    """A NULL of `type_` (how the other branch of the union reads the column)."""
+    return type_coerce(null(), type_)
+
+
+def siasn_statement(viewer, start, end, unit=None, course_id=None):
+    """The SIASN records of [start, end): completions and approved activities (end date in
+    the period) of the people in the viewer's scope, one statement, by unit and person."""
+    zone = _zone()
+    first, after = _day(start, zone), _day(end, zone)
+    people = [scope_condition(viewer)]
+    if unit is not None:
+        people.append(User.unit_id.in_(unit.subtree_ids_select()))
+    courses = (
+        select(
+            literal("course").label("source"),
+            User.id.label("user_id"),
+            User.nip.label("nip"),
+            User.full_name.label("full_name"),
+            Unit.name.label("unit_name"),
+            CourseVersion.title.label("title"),
+            Completion.jp.label("jp"),
+            Enrollment.enrolled_at.label("started_at"),
+            Completion.completed_at.label("finished_at"),
+            _nothing(Date).label("start_date"),
+            _nothing(Date).label("end_date"),
+            _nothing(String).label("organiser"),
+            _nothing(String).label("certificate_kind"),
+            _nothing(Integer).label("type_id"),
+            func.coalesce(Certificate.number, "").label("certificate_number"),
+        )
+        .select_from(Completion)
+        .join(User, User.id == Completion.user_id)
+        .outerjoin(Unit, Unit.id == User.unit_id)
+        .join(CourseVersion, CourseVersion.id == Completion.version_id)
+        .outerjoin(
+            Enrollment,
+            and_(
+                Enrollment.user_id == Completion.user_id,
+                Enrollment.course_id == Completion.course_id,
+            ),
+        )
+        .outerjoin(
+            Certificate,
+            and_(Certificate.completion_id == Completion.id, Certificate.revoked_at.is_(None)),
+        )
+        .where(*people, Completion.completed_at >= start, Completion.completed_at < end)
+    )
+    if course_id is not None:
+        records = courses.where(Completion.course_id == course_id)
+    else:
+        organiser_unit = aliased(Unit, name="organiser_unit")
+        activities = (
+            select(
+                literal("activity"),
+                User.id,
+                User.nip,
+                User.full_name,
+                Unit.name,
+                Activity.title,
+                Activity.jp,
+                _nothing(UTCDateTime),
+                _nothing(UTCDateTime),
+                Activity.start_date,
+                Activity.end_date,
+                func.coalesce(Partner.name, organiser_unit.name, Activity.organiser_name),
+                ActivityKind.siasn_certificate_kind,
+                ActivityKind.siasn_type_id,
+                literal(""),
+            )
+            .select_from(Activity)
+            .join(User, User.id == Activity.user_id)
+            .outerjoin(Unit, Unit.id == User.unit_id)
+            .join(ActivityKind, ActivityKind.id == Activity.kind_id)
+            .outerjoin(Partner, Partner.id == Activity.partner_id)
+            .outerjoin(organiser_unit, organiser_unit.id == Activity.organiser_unit_id)
+            .where(
+                *people,
+                Activity.status == ActivityStatus.APPROVED.value,
+                Activity.end_date >= first,
+                Activity.end_date < after,
+            )
+        )
+        records = union_all(courses, activities)
+    rows = records.subquery("siasn")
+    return select(rows).order_by(
+        func.lower(func.coalesce(rows.c.unit_name, "")),
+        func.lower(rows.c.full_name),
+        rows.c.user_id,
+    )
+
+
 def siasn_rows(viewer, start, end, unit=None, course_id=None):
+    """SIASN records (SIASN_FIELDS + SIASN_EXTRA), streamed: each person's completions and
+    approved activities by end date."""
     cfg = current_app.config
-    stmt = completions_statement(viewer, start, end, unit, course_id)
+    course_kind = cfg["SIASN_JENIS_KURSUS_SERTIPIKAT"]
+    course_type = cfg["SIASN_JENIS_DIKLAT_ID"]
+    institution, agency = cfg["INSTANCE_NAME"], cfg["SIASN_INSTANSI_ID"]
+    stmt = siasn_statement(viewer, start, end, unit, course_id)
     result = db.session.execute(stmt.execution_options(yield_per=_STREAM))
     zone = _zone()
-    for r in result:
-        finished = _day(r.completed_at, zone)
-        started = _day(r.enrolled_at, zone) or finished
-        yield [
-            r.title,
-            int(r.jp),
-            _siasn_date(min(started, finished)),
-            _siasn_date(finished),
-            cfg["INSTANCE_NAME"],
-            cfg["SIASN_JENIS_KURSUS_SERTIPIKAT"],
-            r.certificate_number,
-            cfg["SIASN_INSTANSI_ID"],
-            "",
-            r.nip or "",
-            r.full_name,
-        ]
+    for _person, group in groupby(result, key=lambda r: r.user_id):
+        records = []
+        for r in group:
+            if r.source == "course":
+                finished = _day(r.finished_at, zone)
+                started = min(_day(r.started_at, zone) or finished, finished)
+                organiser, kind, type_id = institution, course_kind, course_type
+            else:
+                started, finished = r.start_date, r.end_date
+                organiser, kind, type_id = r.organiser or "", r.certificate_kind, r.type_id
+            record = [
+                r.title,
+                int(r.jp),
+                _siasn_date(started),
+                _siasn_date(finished),
+                organiser,
+                kind,
+                r.certificate_number,
+                agency,
+                "",
+                r.nip or "",
+                r.full_name,
+                type_id,
+            ]
+            records.append((finished, started, r.title, record))
+        records.sort(key=lambda x: x[:3])
+        for *_key, record in records:
+            yield record

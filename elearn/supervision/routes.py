@@ -22,10 +22,14 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from ..activities.badges import badges_of
+from ..activities.recognition import person_picture, source_picture
+from ..activities.services import person_activities
 from ..auth.decorators import role_required
 from ..exports import export_response
 from ..extensions import db
 from ..forms import EmptyForm
+from ..learn.jp import jp_by_source_of
 from ..models import SurveyAudience
 from ..surveys.taking import pending_for
 from . import bp
@@ -56,6 +60,7 @@ from .reports import (
 from .services import (
     STATUS_LABELS,
     TeamFilter,
+    TeamQuery,
     chart_rows,
     course_choices,
     paged,
@@ -117,11 +122,14 @@ def dashboard():
         viewer, filters, units, page=_page_number(), per_page=current_app.config["PER_PAGE"]
     )
     export_args = {k: v for k, v in request.args.items() if k != "page"}
+    # The 10:20:70 picture of the people in scope matching the unit and search filters.
+    people = TeamQuery(viewer, filters).people
     return render_template(
         "supervision/dashboard.html",
         data=data,
         filters=form,
         chart=chart_rows(data.summary),
+        sources=source_picture(jp_by_source_of(people, filters.year), filters.year),
         export_args=export_args,
         course_mode=filters.course_id is not None,
         pending_surveys=pending_for(viewer.id, today(), SurveyAudience.SUPERVISOR),
@@ -151,7 +159,16 @@ def person(user_id):
     found = person_in_scope(viewer, user_id)
     if found is None:
         abort(404)
-    return render_template("supervision/person.html", view=person_view(found), viewer=viewer)
+    year = today().year
+    return render_template(
+        "supervision/person.html",
+        view=person_view(found),
+        viewer=viewer,
+        year=year,
+        person_activities=person_activities(found, year),
+        sources=person_picture(found.id, year),
+        badges=badges_of(found.id),
+    )
 
 
 # Assignments -------------------------------------------------------------------------------------

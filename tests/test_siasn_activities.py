@@ -1,0 +1,137 @@
+"""The SIASN course-record export carries the approved development activities of the period
+next to the completions: one row each, in the same columns, typed by the kind's SIASN codes,
+with the same scope and filters, by unit and person, then date."""
+
+import csv
+import io
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+from test_supervision_helpers import build_agency, complete
+
+from elearn.activities.kinds import ensure_kinds
+from elearn.extensions import db
+from elearn.models import Activity, ActivityKind, ActivityStatus, Partner
+from elearn.supervision.services import today
+
+
+@pytest.fixture
+def agency(app, make_unit, make_user, tmp_path):
+    app.config.update(SIASN_INSTANSI_ID="A5EB03E23C52F6A0E040640A040252AD",
+                      SIASN_JENIS_KURSUS_SERTIPIKAT="T")  # fmt: skip
+    return build_agency(make_unit, make_user, tmp_path)
+
+
+@pytest.fixture
+def kinds(app):
+    ensure_kinds()
+    return {k.code: k for k in db.session.scalars(select(ActivityKind))}
+
+
+def add(person, kind, title, start, end, jp, status=ActivityStatus.APPROVED, **organiser):
+    activity = Activity(user_id=person.id, kind_id=kind.id, title=title, start_date=start,
+                        end_date=end, duration_amount=Decimal(1), jp=jp, status=status,
+                        **organiser)  # fmt: skip
+    db.session.add(activity)
+    db.session.commit()
+    return activity
+
+
+def records(client, query=""):
+    response = client.get(f"/team/completions.csv?layout=siasn{query}")
+    assert response.status_code == 200
+    data = response.get_data().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(data), delimiter=";"))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def test_approved_activities_are_records_typed_by_their_kind(client, agency, kinds, login_as):
+    this = today()
+    start, end = this - timedelta(days=2), this - timedelta(days=1)
+    partner = Partner(name="Universitas Sukamaju")
+    db.session.add(partner)
+    db.session.commit()
+    add(agency.agus, kinds["workshop"], "Lokakarya Data Terbuka", start, end, 10,
+        partner_id=partner.id)  # fmt: skip
+    add(agency.agus, kinds["bimbingan-teknis"], "Bimtek Arsip", end, end, 6,
+        organiser_unit_id=agency.b.id)  # fmt: skip
+    add(agency.agus, kinds["kursus"], "Kursus Bahasa", end, end, 8, organiser_name="LB Sukamaju")
+    add(agency.agus, kinds["seminar"], "Menunggu keputusan", end, end, 4, ActivityStatus.PENDING)
+    add(agency.agus, kinds["seminar"], "Dikembalikan", end, end, 4, ActivityStatus.RETURNED)
+    login_as(agency.sup_a)
+    rows = records(client)
+    assert [r["namaKursus"] for r in rows] == ["Lokakarya Data Terbuka", "Bimtek Arsip",
+                                               "Kursus Bahasa"]  # fmt: skip
+    workshop = rows[0]
+    assert workshop["jumlahJam"] == "10"
+    assert workshop["tanggalKursus"] == start.strftime("%d-%m-%Y")
+    assert workshop["tanggalSelesaiKursus"] == end.strftime("%d-%m-%Y")
+    assert workshop["institusiPenyelenggara"] == "Universitas Sukamaju"
+    assert workshop["jenisKursusSertipikat"] == "P" and workshop["jenisDiklatId"] == "4"
+    assert workshop["nomorSertipikat"] == "" and workshop["pnsOrangId"] == ""
+    assert workshop["instansiId"] == "A5EB03E23C52F6A0E040640A040252AD"
+    assert (workshop["nip"], workshop["nama"]) == (agency.agus.nip, "Agus Setiawan")
+    assert rows[1]["institusiPenyelenggara"] == "Dinas B"  # a unit of the agency
+    assert (rows[1]["jenisKursusSertipikat"], rows[1]["jenisDiklatId"]) == ("P", "8")
+    assert rows[2]["institusiPenyelenggara"] == "LB Sukamaju"
+    assert (rows[2]["jenisKursusSertipikat"], rows[2]["jenisDiklatId"]) == ("T", "3")
+
+
+def test_the_mapping_follows_the_kinds_instance_data(client, agency, kinds, login_as):
+    seminar = kinds["seminar"]
+    seminar.siasn_type_id, seminar.siasn_certificate_kind = 12, "X"
+    db.session.commit()
+    add(agency.dewi, seminar, "Seminar Nasional", today(), today(), 4)
+    login_as(agency.sup_a)
+    (row,) = records(client)
+    assert (row["jenisKursusSertipikat"], row["jenisDiklatId"]) == ("X", "12")
+
+
+def test_completions_and_activities_by_person_then_date(app, client, agency, kinds, login_as):
+    this = today()
+    first = date(this.year, 1, 1)
+    complete(agency.agus, agency.course)  # today
+    add(agency.agus, kinds["seminar"], "Seminar awal tahun", first, first, 4)
+    add(agency.dewi, kinds["coaching"], "Coaching", first, first, 2)
+    login_as(agency.sup_a)
+    rows = records(client)
+    # By unit and person as the completions always were (Bidang A1 before Dinas A), each
+    # person's records by date.
+    agus = [("Agus Setiawan", "Seminar awal tahun"), ("Agus Setiawan", "Etika ASN")]
+    if this == first:  # the same day: the course, begun days earlier, comes first
+        agus.reverse()
+    assert [(r["nama"], r["namaKursus"]) for r in rows] == [("Dewi Lestari", "Coaching"), *agus]
+    course = next(r for r in rows if r["namaKursus"] == "Etika ASN")
+    assert course["institusiPenyelenggara"] == app.config["INSTANCE_NAME"]
+    assert course["jenisKursusSertipikat"] == "T" and course["jenisDiklatId"] == "3"
+    app.config["SIASN_JENIS_DIKLAT_ID"] = 2
+    assert [r["jenisDiklatId"] for r in records(client)] == ["8", *(
+        "2" if name == "Etika ASN" else "9" for _n, name in agus)]  # fmt: skip
+    header = client.get("/team/completions.csv?layout=siasn").get_data().decode("utf-8-sig")
+    assert header.split("\r\n", 1)[0].split(";")[-3:] == ["nip", "nama", "jenisDiklatId"]
+
+
+def test_the_period_scope_and_filters_apply_to_activities(client, agency, kinds, login_as):
+    this = today()
+    last_year = date(this.year - 1, 12, 31)
+    add(agency.agus, kinds["seminar"], "Seminar tahun lalu", last_year, last_year, 4)
+    add(agency.dewi, kinds["seminar"], "Seminar Dewi", this, this, 4)
+    add(agency.budi, kinds["seminar"], "Seminar Budi", this, this, 4)  # Dinas B: not in scope
+    login_as(agency.sup_a)
+    assert [r["namaKursus"] for r in records(client)] == ["Seminar Dewi"]
+    span = f"&date_from={last_year.isoformat()}&date_to={last_year.isoformat()}"
+    assert [r["namaKursus"] for r in records(client, span)] == ["Seminar tahun lalu"]
+    assert records(client, f"&unit={agency.a.id}&date_from={this.year - 1}-01-01") != []
+    assert [r["nama"] for r in records(client, f"&unit={agency.a1.id}")] == ["Dewi Lestari"]
+    # A course filter is about that course: no activity in it.
+    assert records(client, f"&course={agency.course.id}") == []
+
+
+def test_the_admin_sees_everyone_and_xlsx_has_the_same_rows(client, agency, kinds, login_as):
+    add(agency.budi, kinds["seminar"], "Seminar Budi", today(), today(), 4)
+    login_as(agency.admin)
+    assert [r["nama"] for r in records(client)] == ["Budi Rahasia"]
+    response = client.get("/team/completions.xlsx?layout=siasn")
+    assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
