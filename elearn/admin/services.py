@@ -72,6 +72,11 @@ FIELD_LABELS = {
     "anonymous": _l("Anonymous answers"),
     "followup": _l("Follow-up on the job"),
     "reaction_instrument_id": _l("Reaction survey instrument"),
+    "kind": _l("Kind"),
+    "contact_name": _l("Contact person"),
+    "contact_email": _l("Contact email"),
+    "contact_phone": _l("Contact phone"),
+    "co_organiser": _l("Co-organiser"),
 }
 AUDIT_ACTIONS = {
     "user.create": _l("Created a user"),
@@ -117,6 +122,24 @@ AUDIT_ACTIONS = {
     "survey_instrument.deactivate": _l("Deactivated a survey instrument"),
     "survey_instrument.default": _l("Made a survey instrument the default"),
     "survey_settings.edit": _l("Changed a course's evaluation settings"),
+    "activity.approve": _l("Approved a development activity"),
+    "activity.edit": _l("Changed an approved development activity (back to waiting)"),
+    "activity.return": _l("Returned a development activity"),
+    "activity_kind.create": _l("Added a kind of development activity"),
+    "activity_kind.edit": _l("Changed a kind of development activity"),
+    "mentoring_pair.create": _l("Paired a mentor and a mentee"),
+    "mentoring_pair.end": _l("Ended a mentoring pair"),
+    "mentoring_session.confirm": _l("Confirmed a mentoring session"),
+    "mentoring_session.delete": _l("Deleted an unconfirmed mentoring session"),
+    "project.create": _l("Recorded a strategic project"),
+    "project.edit": _l("Changed a strategic project"),
+    "project.member_add": _l("Added a project member"),
+    "project.member_edit": _l("Changed a project member's role or hours"),
+    "project.member_remove": _l("Removed a project member"),
+    "partner.create": _l("Added a partner organisation"),
+    "partner.edit": _l("Changed a partner organisation"),
+    "partner.person_create": _l("Added a partner's person"),
+    "course.co_organiser": _l("Changed a course's co-organiser"),
 }
 
 NAME_MAX = 200
