@@ -14,6 +14,7 @@ from email import message_from_bytes
 import pytest
 from aiosmtpd.controller import Controller
 from flask.testing import FlaskClient
+from jinja2 import BytecodeCache
 from sqlalchemy import create_engine, make_url, text
 
 from elearn import create_app
@@ -105,9 +106,28 @@ class Client(FlaskClient):
         return response
 
 
+class _SharedTemplateCode(BytecodeCache):
+    """Compiled templates kept for the whole test process: every test makes its own app (and
+    Jinja environment), which would otherwise parse and compile each template again."""
+
+    def __init__(self):
+        self.code = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+_TEMPLATE_CODE = _SharedTemplateCode()
+
+
 @pytest.fixture
 def app(_schema, config_overrides):
     app = create_app(_test_config(_schema, **config_overrides))
+    app.jinja_env.bytecode_cache = _TEMPLATE_CODE
     app.test_client_class = Client
     limiter.reset()
     ctx = app.app_context()

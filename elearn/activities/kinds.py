@@ -1,6 +1,7 @@
 """Kinds of development activity and their JP rule: the shipped list (data/kinds.yml) and the
 credit a rule gives. Pure apart from `ensure_kinds` and `active_kinds`."""
 
+import functools
 import math
 from dataclasses import dataclass
 from decimal import Decimal
@@ -19,9 +20,15 @@ FIELDS = ("name", "name_en", "source", "jp_per_day", "cap_per_activity", "cap_pe
           "siasn_type_id", "siasn_certificate_kind")  # fmt: skip
 
 
-def shipped_kinds():
+@functools.cache
+def _shipped():
     with DATA.open(encoding="utf-8") as f:
-        return yaml.safe_load(f)
+        return tuple(yaml.safe_load(f))
+
+
+def shipped_kinds():
+    """The shipped kinds (read once per process): a list of dicts the caller may change."""
+    return [dict(row) for row in _shipped()]
 
 
 def ensure_kinds():

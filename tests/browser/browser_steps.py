@@ -13,6 +13,22 @@ def sign_in(page, base_url, identifier, password):
     page.wait_for_load_state("networkidle")
 
 
+def new_phone(browser):
+    """A fresh 360 px phone (its own cookies), collecting CSP errors in `page.csp_errors`;
+    returns (context, page): close the context when done."""
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, locale="id-ID"
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.csp_errors = []
+    page.on(
+        "console",
+        lambda m: page.csp_errors.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    return context, page
+
+
 def page_width(page):
     """The page's full width once every stylesheet has arrived: measured earlier, a page
     laid out without its CSS looks wider than it is."""

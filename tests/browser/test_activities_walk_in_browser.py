@@ -8,7 +8,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from browser_steps import page_width, serious_accessibility_violations, sign_in
+from browser_steps import new_phone, page_width, serious_accessibility_violations, sign_in
 from conftest import PASSWORD
 from playwright.sync_api import expect
 
@@ -30,20 +30,6 @@ def people(app, make_user, make_unit):
     mentor = make_user(unit=unit, full_name="Budi Santoso")
     db.session.commit()
     return learner, boss, mentor
-
-
-def new_phone(browser):
-    context = browser.new_context(
-        viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, locale="id-ID"
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.csp_errors = []
-    page.on(
-        "console",
-        lambda m: page.csp_errors.append(m.text) if "Content Security Policy" in m.text else None,
-    )
-    return context, page
 
 
 def check(page):
