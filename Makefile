@@ -39,8 +39,8 @@ content: migrate ## Import every course package in content/
 	@# Lessons stored by an older elearn get today's renderer (adds no version; quick when current).
 	$(BIN)/flask content rerender
 
-run: translations seed ## Install, migrate, load demo data and courses, serve on http://127.0.0.1:5000
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+run: translations seed ## Install, migrate, load demo data and courses, serve on http://127.0.0.1:5000 with the job worker
+	scripts/run-dev.sh
 
 system-deps: ## Install PostgreSQL and Chromium from Debian's packages when missing
 	scripts/system-deps.sh

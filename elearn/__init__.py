@@ -97,6 +97,10 @@ def create_app(test_config=None):
 
     app.register_blueprint(activities_bp)
 
+    from .jobs import init_jobs
+
+    init_jobs(app)
+
     from .cli import register_cli
     from .web import init_web
 

@@ -128,3 +128,29 @@ class DefaultConfig:
 
     # Level of the application's log (stderr); INFO keeps e.g. public certificate look-ups.
     LOG_LEVEL = "INFO"
+
+    # --- jobs ---
+    # The job queue (Huey) and its worker, `flask jobs worker` (`make run` starts one). "sqlite":
+    # a queue file in the instance folder, for one machine; "redis": REDIS_URL, shared by every
+    # app host and worker; "immediate": jobs run inside the app (tests only).
+    JOBS_BACKEND = "sqlite"
+    JOBS_SQLITE_PATH = ""  # default: instance/jobs.sqlite3
+    REDIS_URL = ""  # e.g. redis://127.0.0.1:6379/0
+    JOBS_WORKERS = 2  # jobs one worker runs at once
+    # Exports of more rows than this are prepared as a job (progress bar, then a download kept
+    # for its owner for JOB_RESULT_HOURS).
+    EXPORT_INLINE_MAX_ROWS = 5000
+    JOB_RESULT_HOURS = 24
+    # A running job without a heartbeat for this long lost its worker: it is run again, at most
+    # JOB_MAX_ATTEMPTS times in all, then marked failed. A queued job not picked up after
+    # JOB_REQUEUE_SECONDS is put on the queue again (e.g. Redis was down when it was made).
+    JOB_STALE_SECONDS = 120
+    JOB_MAX_ATTEMPTS = 3
+    JOB_REQUEUE_SECONDS = 300
+    # The daily round (reminders, digests, survey mails, badges), started by the worker from this
+    # hour (HH:MM, in TIMEZONE) once a day; `flask reminders send` from cron does the same.
+    DAILY_ROUND_AT = "07:00"
+    # Mail sent through the queue (after the commit) is tried again this many times, this many
+    # seconds apart, while the mail server refuses it or is down.
+    MAIL_RETRIES = 5
+    MAIL_RETRY_SECONDS = 60

@@ -9,7 +9,7 @@ import csv
 import io
 from urllib.parse import quote
 
-from flask import Response
+from flask import Response, current_app, g
 from openpyxl import Workbook
 
 # A spreadsheet reads a cell starting with one of these as a formula (or as a DDE payload).
@@ -68,6 +68,9 @@ def xlsx_bytes(header, rows, title, text_columns=()):
 def download(data, fmt, basename):
     """A download response for export bytes: attachment, never cached, never sniffed."""
     filename = f"{basename}.{fmt}"
+    job = g.get("export_job")
+    if job is not None:  # made by the job queue's worker: the file is kept for its owner
+        job.filename = filename
     ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "")
     return Response(
         data,
@@ -90,8 +93,26 @@ def xlsx_response(basename, header, rows, title, text_columns=()):
     return download(xlsx_bytes(header, rows, title, text_columns), "xlsx", basename)
 
 
-def export_response(fmt, basename, header, rows, title="", text_columns=(), delimiter=";"):
-    """CSV or XLSX by `fmt` ("csv" or "xlsx")."""
+def export_response(
+    fmt, basename, header, rows, title="", text_columns=(), delimiter=";", count=None
+):
+    """CSV or XLSX by `fmt` ("csv" or "xlsx").
+
+    `count` (a function: the number of rows, cheaper than the rows) makes a large export a job:
+    over EXPORT_INLINE_MAX_ROWS rows the page offers to prepare the file in the background,
+    with a progress bar and a download when it is ready. Run by the worker, the rows are
+    counted as they are written."""
+    job = g.get("export_job")
+    if count is not None and job is None:
+        n = count()
+        if n > current_app.config["EXPORT_INLINE_MAX_ROWS"]:
+            from .jobs.routes import offer_export
+
+            return offer_export(fmt, basename, n)
+    elif job is not None:
+        if count is not None:
+            job.set_total(count())
+        rows = job.track(rows)
     if fmt == "csv":
         return csv_response(basename, header, rows, delimiter)
     return xlsx_response(basename, header, rows, title or basename, text_columns)

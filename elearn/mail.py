@@ -34,3 +34,56 @@ def send_mail(to, subject, body):
             smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"])
         smtp.send_message(msg)
     return msg
+
+
+# Mail sent after the commit, through the job queue ------------------------------------------------
+_OUTBOX = "elearn_outbox"
+
+
+def queue_mail(to, subject, body):
+    """Send a mail once the current transaction commits (or the request ends without error),
+    through the job queue, which retries it if the mail server is down. A rolled-back change
+    sends nothing; the request does not wait for the mail server."""
+    from .extensions import db
+
+    session = db.session()
+    if not session.in_transaction():
+        session.connection()  # the mail belongs to this transaction: its commit or rollback
+    session.info.setdefault(_OUTBOX, []).append((to, str(subject), str(body)))
+
+
+def _flush(session):
+    pending = session.info.pop(_OUTBOX, None)
+    if not pending:
+        return
+    from .jobs.queue import enqueue
+
+    for to, subject, body in pending:
+        enqueue("mail.send", to, subject, body)
+
+
+def _discard(session, previous_transaction=None):
+    if previous_transaction is not None and previous_transaction.nested:
+        return  # a savepoint rolled back: the outer transaction may still commit
+    session.info.pop(_OUTBOX, None)
+
+
+def init_outbox(app):
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    from .extensions import db
+
+    if not getattr(init_outbox, "_listening", False):
+        event.listen(Session, "after_commit", _flush)
+        event.listen(Session, "after_soft_rollback", _discard)
+        init_outbox._listening = True
+
+    @app.teardown_appcontext
+    def _send_queued(exc):
+        # Registered after Flask-SQLAlchemy's teardown, so it runs before the session is closed.
+        session = db.session()
+        if exc is None:
+            _flush(session)
+        else:
+            _discard(session)

@@ -62,6 +62,8 @@ def _test_config(database_url, **overrides):
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "RATELIMIT_STORAGE_URI": "memory://",
         "MAIL_SERVER": "",
+        # Jobs run inside the app; tests/test_jobs_worker.py runs a real worker process.
+        "JOBS_BACKEND": "immediate",
     }
     cfg.update(overrides)
     return cfg

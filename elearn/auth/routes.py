@@ -6,7 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db, limiter
 from ..forms import EmptyForm
-from ..mail import send_mail
+from ..mail import queue_mail
 from ..urls import public_url
 from . import bp
 from .forms import ChangePasswordForm, LoginForm, ResetPasswordForm, ResetRequestForm
@@ -97,7 +97,7 @@ def reset_request():
         if user is not None and user.active:
             link = public_url("auth.reset_password", token=make_reset_token(user))
             minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
-            send_mail(
+            queue_mail(
                 user.email,
                 _("Reset your %(app)s password", app=current_app.config["INSTANCE_SHORT_NAME"]),
                 _(

@@ -47,6 +47,7 @@ from .course import (
 )
 from .draft import CourseDraft, DraftFile
 from .invitation import InvitationStatus, SetupBatch, SetupBatchKind, SetupInvitation
+from .job import Job, JobStatus
 from .notification import Notification, NotificationKind
 from .org import Unit
 from .progress import (
@@ -122,6 +123,8 @@ __all__ = [
     "EnrollmentSource",
     "InvitationState",
     "InvitationStatus",
+    "Job",
+    "JobStatus",
     "Lesson",
     "LessonProgress",
     "MentoringKind",

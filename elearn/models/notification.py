@@ -27,6 +27,7 @@ class NotificationKind:
     ACTIVITY_RETURNED = "activity_returned"  # a development activity sent back with a reason
     SESSION_TO_CONFIRM = "session_to_confirm"  # a mentoring session logged by the other side
     BADGE_AWARDED = "badge_awarded"  # a badge earned by rule
+    FILE_READY = "file_ready"  # a large export prepared in the background is ready
 
 
 class Notification(db.Model):

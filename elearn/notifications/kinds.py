@@ -123,6 +123,7 @@ KINDS = {
         _l("%(name)s logged a mentoring session “%(title)s” on %(date)s: please confirm it."),
     ),
     K.BADGE_AWARDED: Kind(_l("Badge"), _l("You earned the badge “%(badge)s”.")),
+    K.FILE_READY: Kind(_l("File ready"), _l("Your file “%(title)s” is ready to download.")),
 }
 
 

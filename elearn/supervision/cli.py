@@ -1,7 +1,8 @@
 """`flask reminders send`: reminder mails of assigned courses and the supervisors' weekly digest.
 
-Meant for cron, e.g. every morning: `0 7 * * * flask --app wsgi reminders send`. Running it
-more than once a day sends nothing twice (see reminders.py).
+The job worker runs the same round every morning (DAILY_ROUND_AT); cron is no longer needed, but
+`0 7 * * * flask --app wsgi reminders send` still works. Running it more than once a day sends
+nothing twice (see reminders.py).
 """
 
 import smtplib
@@ -43,6 +44,18 @@ def send(day, no_digest):
     the same events as in-app notifications."""
     now = utcnow()
     on_day = day.date() if day else today(now)
+    lines, failed = daily_round(on_day, now, no_digest=no_digest)
+    for line in lines:
+        click.echo(line)
+    if failed:
+        raise click.exceptions.Exit(1)
+
+
+def daily_round(on_day, now, no_digest=False):
+    """The day's round: notifications, reminder mails, digests, survey mails, low ratings and
+    badges. Safe to run more than once a day. Returns (lines of a report, failed mails); run by
+    the job worker each morning (elearn/jobs/tasks.py) and by `flask reminders send`."""
+    out = []
     counts = {"learners": 0, "items": 0, "digests": 0, "failed": 0}
 
     def attempt(action, *args):
@@ -78,12 +91,12 @@ def send(day, no_digest):
     for supervisor, digest in digests:
         if attempt(partial(send_digest, digest=digest), supervisor):
             counts["digests"] += 1
-    click.echo(
+    out.append(
         f"{on_day.isoformat()}: reminders sent to {counts['learners']} learners "
         f"({counts['items']} courses), {counts['digests']} weekly digests, "
         f"{counts['failed']} failed"
     )
-    click.echo(f"in-app notifications: {notified} new, {purged} old read ones deleted")
+    out.append(f"in-app notifications: {notified} new, {purged} old read ones deleted")
 
     # Evaluation surveys: the follow-ups due today, their mails (and the reaction surveys that
     # hold a certificate), then the low ratings of the courses.
@@ -99,7 +112,7 @@ def send(day, no_digest):
     if flag_low_ratings is not None:
         flagged = flag_low_ratings(now) or 0
         db.session.commit()
-    click.echo(
+    out.append(
         f"surveys: {invited} follow-up invitations created, {mailed['invitation']} invitations "
         f"and {mailed['reminder']} reminders mailed, {counts['failed'] - failed_before} failed, "
         f"{flagged} low ratings flagged"
@@ -110,6 +123,5 @@ def send(day, no_digest):
 
     badges = award_everyone(now)
     db.session.commit()
-    click.echo(f"badges: {badges} awarded")
-    if counts["failed"]:
-        raise click.exceptions.Exit(1)
+    out.append(f"badges: {badges} awarded")
+    return out, counts["failed"]

@@ -19,8 +19,10 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
+from sqlalchemy import func, select
 
 from ..activities.badges import badges_of
 from ..activities.recognition import person_picture, source_picture
@@ -29,6 +31,7 @@ from ..auth.decorators import role_required
 from ..exports import export_response
 from ..extensions import db
 from ..forms import EmptyForm
+from ..jobs.routes import exportable
 from ..learn.jp import jp_by_source_of
 from ..models import SurveyAudience
 from ..surveys.taking import pending_for
@@ -53,7 +56,9 @@ from .reports import (
     SIASN_FIELDS,
     completion_header,
     completion_rows,
+    completions_statement,
     siasn_rows,
+    siasn_statement,
     team_header,
     team_rows,
 )
@@ -136,7 +141,13 @@ def dashboard():
     )
 
 
+def _row_count(stmt):
+    """The number of rows of an export's statement (to decide whether it becomes a job)."""
+    return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+
+
 @bp.route("/export.<fmt>")
+@exportable(_l("Team progress"))
 @role_required(*ROLES)
 def export_team(fmt):
     if fmt not in FORMATS:
@@ -145,9 +156,10 @@ def export_team(fmt):
     _form, filters, _units = _team_filters(viewer)
     rows = team_rows(viewer, filters)
     sep = ";" if request.args.get("sep", ";") != "," else ","
+    people = TeamQuery(viewer, filters).people
     return export_response(
         fmt, f"tim-{filters.year}-{today().strftime('%Y%m%d')}", team_header(filters.year), rows,
-        title=_("Team"), text_columns={0}, delimiter=sep,
+        title=_("Team"), text_columns={0}, delimiter=sep, count=lambda: _row_count(people),
     )  # fmt: skip
 
 
@@ -399,6 +411,7 @@ def reports():
 
 
 @bp.route("/completions.<fmt>")
+@exportable(_l("Completions"))
 @role_required(*ROLES)
 def export_completions(fmt):
     if fmt not in FORMATS:
@@ -412,14 +425,17 @@ def export_completions(fmt):
     if siasn:
         header = [*SIASN_FIELDS, *SIASN_EXTRA]
         rows = siasn_rows(viewer, start, end, unit, course_id)
+        stmt = siasn_statement(viewer, start, end, unit, course_id)
         text_columns = {2, 3, 6, 7, 8, 9}
         name = "siasn-kursus"
     else:
         header = completion_header()
         rows = completion_rows(viewer, start, end, unit, course_id)
+        stmt = completions_statement(viewer, start, end, unit, course_id)
         text_columns = {0, 8}
         name = "penyelesaian"
     return export_response(
         fmt, f"{name}-{first:%Y%m%d}-{last:%Y%m%d}", header, rows, title=name,
         text_columns=text_columns, delimiter=form.value("sep") or ";",
+        count=lambda: _row_count(stmt),
     )  # fmt: skip
