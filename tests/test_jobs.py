@@ -222,3 +222,12 @@ def test_the_daily_round_runs_once_a_day_from_the_queue(app, agency):
 def test_roles_still_guard_the_files_page(client):
     assert client.get("/jobs").status_code == 302  # sign in first
     assert Role  # the roles table exists for the checks above
+
+
+def test_the_learners_of_a_large_course_come_as_a_job(client, agency, login_as):
+    login_as(agency.admin)
+    url = f"/teach/{agency.course.slug}/results/learners.csv"
+    job_url = _start(client, url)
+    state = client.get(job_url + ".json").get_json()
+    body = client.get(state["download"]).get_data().decode("utf-8-sig")
+    assert body.count("\r\n") == 1 + 3 and "Dewi Lestari" in body

@@ -4,9 +4,13 @@ from flask import abort, request
 from flask_babel import format_decimal, format_percent, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
 
-from ..exports import csv_response
+from ..exports import csv_response, export_response
+from ..extensions import db
 from ..i18n import moment_formatter
+from ..jobs.routes import exportable
+from ..models import Enrollment
 from ..surveys.flags import course_flags
 from . import bp, results
 from .access import course_view, page
@@ -133,6 +137,7 @@ def results_questions_csv(course):
 
 
 @bp.get("/<slug>/results/learners.csv")
+@exportable(_l("Learners of a course"))
 @course_view
 def results_learners_csv(course):
     header = [
@@ -151,11 +156,11 @@ def results_learners_csv(course):
     ]
     # As on the pages: "2 Des 2026, 13.00 WITA", four-digit year and the clock named.
     when = moment_formatter()
-    rows = []
-    for row in results.learner_rows(course):
-        (nip, name, unit, enrolled, progress, last, completed, done, attempts, pre, final) = row
-        rows.append(
-            [
+
+    def rows():
+        for row in results.learner_rows(course):
+            (nip, name, unit, enrolled, progress, last, completed, done, attempts, pre, final) = row
+            yield [
                 nip or "",
                 name,
                 unit or "",
@@ -169,5 +174,9 @@ def results_learners_csv(course):
                 _number(final),
                 _number(results.gain(pre, final)),
             ]
-        )
-    return csv_response(f"{course.slug}-{_('learners')}", header, rows)
+
+    enrolled = select(func.count()).where(Enrollment.course_id == course.id)
+    return export_response(
+        "csv", f"{course.slug}-{_('learners')}", header, rows(),
+        count=lambda: db.session.scalar(enrolled),
+    )  # fmt: skip
