@@ -27,12 +27,18 @@ def config_overrides():
     return {"EXPORT_INLINE_MAX_ROWS": 2, "DAILY_ROUND_AT": "00:00"}
 
 
-@pytest.fixture
-def agency(app, make_unit, make_user, tmp_path):
+def agency_with_completions(make_unit, make_user, tmp_path):
+    """The synthetic agency, three of whose people completed a course (a file of 6 people, 3
+    completions: more than the 2 rows these tests let through without a job)."""
     agency = build_agency(make_unit, make_user, tmp_path)
     for person in (agency.agus, agency.dewi, agency.budi):
         complete(person, agency.course)
     return agency
+
+
+@pytest.fixture
+def agency(app, make_unit, make_user, tmp_path):
+    return agency_with_completions(make_unit, make_user, tmp_path)
 
 
 def _html(response):

@@ -10,9 +10,8 @@ from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
-from test_jobs import _start
+from test_jobs import _start, agency_with_completions
 from test_jobs_worker import Worker, _wait
-from test_supervision_helpers import build_agency, complete
 
 from elearn.jobs import services
 from elearn.timeutil import utcnow
@@ -76,10 +75,7 @@ def config_overrides():
 
 @pytest.fixture
 def agency(app, make_unit, make_user, tmp_path):
-    agency = build_agency(make_unit, make_user, tmp_path)
-    for person in (agency.agus, agency.dewi, agency.budi):
-        complete(person, agency.course)
-    return agency
+    return agency_with_completions(make_unit, make_user, tmp_path)
 
 
 @pytest.fixture

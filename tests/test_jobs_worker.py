@@ -17,8 +17,7 @@ from aiosmtpd.controller import Controller
 from conftest import _Inbox
 from openpyxl import load_workbook
 from sqlalchemy import insert, select
-from test_jobs import _start
-from test_supervision_helpers import build_agency, complete
+from test_jobs import _start, agency_with_completions
 
 from elearn.extensions import db
 from elearn.jobs import services
@@ -29,8 +28,8 @@ from elearn.timeutil import utcnow
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture
-def config_overrides(tmp_path):
+def sqlite_queue(tmp_path):
+    """Settings of an app whose jobs go to a SQLite queue file that a worker process reads."""
     return {
         "JOBS_BACKEND": "sqlite",
         "JOBS_SQLITE_PATH": str(tmp_path / "jobs.sqlite3"),
@@ -39,11 +38,13 @@ def config_overrides(tmp_path):
 
 
 @pytest.fixture
+def config_overrides(tmp_path):
+    return sqlite_queue(tmp_path)
+
+
+@pytest.fixture
 def agency(app, make_unit, make_user, tmp_path):
-    agency = build_agency(make_unit, make_user, tmp_path)
-    for person in (agency.agus, agency.dewi, agency.budi):
-        complete(person, agency.course)
-    return agency
+    return agency_with_completions(make_unit, make_user, tmp_path)
 
 
 class Worker:

@@ -6,27 +6,20 @@ import pytest
 from browser_steps import new_phone, page_width, serious_accessibility_violations, sign_in
 from conftest import PASSWORD
 from playwright.sync_api import expect
-from test_jobs_worker import Worker
-from test_supervision_helpers import build_agency, complete
+from test_jobs import agency_with_completions
+from test_jobs_worker import Worker, sqlite_queue
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def config_overrides(tmp_path):
-    return {
-        "JOBS_BACKEND": "sqlite",
-        "JOBS_SQLITE_PATH": str(tmp_path / "jobs.sqlite3"),
-        "EXPORT_INLINE_MAX_ROWS": 2,
-    }
+    return sqlite_queue(tmp_path)
 
 
 @pytest.fixture
 def agency(app, make_unit, make_user, tmp_path):
-    agency = build_agency(make_unit, make_user, tmp_path)
-    for person in (agency.agus, agency.dewi, agency.budi):
-        complete(person, agency.course)
-    return agency
+    return agency_with_completions(make_unit, make_user, tmp_path)
 
 
 def check(page):
