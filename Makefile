@@ -42,7 +42,7 @@ content: migrate ## Import every course package in content/
 run: translations seed ## Install, migrate, load demo data and courses, serve on http://127.0.0.1:5000 with the job worker
 	scripts/run-dev.sh
 
-system-deps: ## Install PostgreSQL and Chromium from Debian's packages when missing
+system-deps: ## Install PostgreSQL, Chromium, Redis, nginx and openssl from Debian's packages when missing
 	scripts/system-deps.sh
 
 lint: $(BIN)/.installed-dev ## Lint and check formatting (ruff)

@@ -154,3 +154,31 @@ class DefaultConfig:
     # seconds apart, while the mail server refuses it or is down.
     MAIL_RETRIES = 5
     MAIL_RETRY_SECONDS = 60
+
+    # --- hosts ---
+    # Several app hosts behind nginx (deploy/, docs/production.md) share the sign-in counts
+    # through RATELIMIT_STORAGE_URI (redis://...). While that storage cannot be reached, sign-in
+    # fails closed: every attempt is refused with 503 and "try again in a moment" (asking again
+    # after LOGIN_SAFE_MODE_RETRY_SECONDS), signed-in pages keep working, and sign-in works again
+    # by itself once Redis answers. The other limits (password reset mails, certificate look-ups)
+    # count in each process meanwhile and go back to the shared storage by themselves.
+    LOGIN_SAFE_MODE_RETRY_SECONDS = 30
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True  # a storage error on those other limits is logged, never a 500
+    # A Redis that does not answer costs a request at most this long (seconds), never a worker.
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
+
+    # --- faults ---
+    # While the database is unavailable (a restart, a failover) pages answer 503 with a page that
+    # needs no database and a Retry-After of DB_RETRY_AFTER seconds. A GET or HEAD that lost its
+    # connection runs once more after DB_RETRY_PAUSE seconds (None: never); a write never does.
+    DB_RETRY_PAUSE = 0.5
+    DB_RETRY_AFTER = 5
+    # PostgreSQL: seconds to wait for a new connection (an unreachable server must not hold a
+    # worker for minutes), and for a free connection of the pool before answering 503.
+    DB_CONNECT_TIMEOUT = 5
+    DB_POOL_TIMEOUT = 10
+    # `flask backup` writes here (empty: instance/backups); pg_dump and pg_restore are looked
+    # up in BACKUP_PG_BIN_DIR when set, else on PATH, else in /usr/lib/postgresql/*/bin.
+    BACKUP_DIR = ""
+    BACKUP_PG_BIN_DIR = ""

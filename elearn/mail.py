@@ -59,7 +59,13 @@ def _flush(session):
     from .jobs.queue import enqueue
 
     for to, subject, body in pending:
-        enqueue("mail.send", to, subject, body)
+        if enqueue("mail.send", to, subject, body):
+            continue
+        # The queue cannot be reached (Redis down): send it now rather than lose it.
+        try:
+            send_mail(to, subject, body)
+        except (OSError, smtplib.SMTPException) as exc:
+            current_app.logger.error("mail to %s lost: queue and mail server down: %s", to, exc)
 
 
 def _discard(session, previous_transaction=None):

@@ -11,7 +11,6 @@ from ..urls import public_url
 from . import bp
 from .forms import ChangePasswordForm, LoginForm, ResetPasswordForm, ResetRequestForm
 from .services import (
-    account_key,
     authenticate,
     find_account,
     is_safe_next,
@@ -19,29 +18,26 @@ from .services import (
     user_for_reset_token,
 )
 from .session import end_session, start_session
-
-
-def _failed(response):
-    # A successful sign-in redirects; anything else counts against the limits.
-    return response.status_code != 302
+from .throttle import CountsUnavailable, SignInThrottle
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], deduct_when=_failed,
-    scope="login-ip",
-)  # fmt: skip
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-    key_func=lambda: "account:" + account_key(request.form.get("identifier")),
-    methods=["POST"], deduct_when=_failed, scope="login-account",
-)  # fmt: skip
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
+        return render_template("auth/login.html", form=form)
+    # Failed attempts are counted per account and per address (elearn/auth/throttle.py), in the
+    # storage every app host shares; checked before any password is.
+    throttle = SignInThrottle(request.form.get("identifier"))
+    try:
+        wait = throttle.wait_seconds()
+    except CountsUnavailable:
+        return _safe_mode(form)
+    if wait:
+        return _too_many(wait)
     if form.validate_on_submit():
         user, problem = authenticate(form.identifier.data, form.password.data)
         if user is not None:
@@ -56,7 +52,28 @@ def login():
             )
         else:
             form.form_errors.append(_("The NIP/email or password is incorrect."))
+    throttle.count_failure()
     return render_template("auth/login.html", form=form)
+
+
+def _too_many(wait):
+    page = render_template(
+        "errors/error.html",
+        status=429,
+        title=_("Too many attempts"),
+        message=_("Too many attempts in a short time. Wait a few minutes and try again."),
+    )
+    return page, 429, {"Retry-After": str(wait)}
+
+
+def _safe_mode(form):
+    """The limits cannot be counted (Redis down): refuse the attempt, keep the form."""
+    form.form_errors.append(
+        _("The sign-in service is disrupted at the moment; try again in a little while.")
+    )
+    retry = current_app.config["LOGIN_SAFE_MODE_RETRY_SECONDS"]
+    page = render_template("auth/login.html", form=form)
+    return page, 503, {"Retry-After": str(retry)}
 
 
 @bp.post("/logout")
