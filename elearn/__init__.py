@@ -149,7 +149,15 @@ def _finish_config(app):
     if uri.startswith("sqlite"):
         options.setdefault("connect_args", {"timeout": 30})
     else:
+        # A connection the server dropped (a restart) is noticed at checkout and replaced, so
+        # the request after an outage never sees it; a server that does not answer fails the
+        # request within DB_CONNECT_TIMEOUT, a full pool within DB_POOL_TIMEOUT (then 503).
         options.setdefault("pool_pre_ping", True)
+        options.setdefault("pool_timeout", cfg["DB_POOL_TIMEOUT"])
+        if uri.startswith("postgresql"):
+            connect_args = dict(options.get("connect_args") or {})
+            connect_args.setdefault("connect_timeout", cfg["DB_CONNECT_TIMEOUT"])
+            options["connect_args"] = connect_args
     cfg["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
     if not cfg.get("SECRET_KEY"):

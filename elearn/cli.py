@@ -18,6 +18,10 @@ def register_cli(app):
     from .activities.cli import activities
 
     app.cli.add_command(activities)
+    from .ops.backup import backup_command, restore_command
+
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
     @app.cli.group()
     def demo():

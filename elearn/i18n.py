@@ -1,5 +1,6 @@
 """Interface language and time zone: Bahasa Indonesia by default, English selectable."""
 
+from contextlib import suppress
 from datetime import datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -8,13 +9,15 @@ from babel import Locale
 from babel.dates import format_datetime as babel_format_datetime
 from babel.dates import format_timedelta as babel_format_timedelta
 from babel.dates import parse_pattern
-from flask import current_app, has_request_context, request, session
-from flask_babel import get_locale
+from flask import current_app, g, has_request_context, request, session
+from flask_babel import get_locale, get_translations
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
-from markupsafe import escape
+from jinja2 import pass_context
+from markupsafe import Markup, escape
+from sqlalchemy.exc import SQLAlchemyError
 
-from .extensions import babel
+from .extensions import babel, db
 from .timeutil import as_utc
 
 
@@ -30,15 +33,33 @@ LazyString.__html__ = _escaped_html
 
 
 def select_locale():
+    """The signed-in person's language, else the session's, else the default. Never raises:
+    the page saying the database is unavailable must still find its language."""
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI commands speak the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    if current_user and current_user.is_authenticated and current_user.locale in languages:
-        return current_user.locale
+    user_locale = _signed_in_locale()
+    if user_locale in languages:
+        return user_locale
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _signed_in_locale():
+    if g.get("db_unavailable"):  # set by the 503 page (elearn/web.py): ask nothing of the DB
+        return None
+    try:
+        if current_user and current_user.is_authenticated:
+            return current_user.locale
+    except SQLAlchemyError as exc:
+        # Loading the signed-in user needs the database; without it, the session decides.
+        g.db_unavailable = True
+        current_app.logger.warning("language of the signed-in user unknown: %s", exc)
+        with suppress(SQLAlchemyError):
+            db.session.rollback()
+    return None
 
 
 def select_timezone():
@@ -149,7 +170,46 @@ def init_i18n(app):
     app.jinja_env.filters["datetime"] = lambda v, fmt=None: local_datetime(v)
     app.jinja_env.filters["date"] = local_date
     app.jinja_env.globals["duration"] = duration
+    _install_template_gettext(app)
 
     @app.context_processor
     def _language():
         return {"current_language": select_locale(), "request_path": request.path}
+
+
+# Templates' gettext -----------------------------------------------------------------------------
+# Flask-Babel's template callables look the translations up again for every message (the
+# request's Babel namespace three times, the locale's name built), ~20 times per page. These
+# keep them in Flask-Babel's own per-request slot, `babel_translations`, which its
+# force_locale() and refresh() reset; the rest is Jinja's newstyle gettext unchanged.
+def _translations():
+    ns = g.get("_flask_babel") if g else None
+    translations = getattr(ns, "babel_translations", None)
+    if translations is None:
+        translations = get_translations()
+        if ns is not None:
+            ns.babel_translations = translations
+    return translations
+
+
+@pass_context
+def _template_gettext(context, string, **variables):
+    rv = _translations().ugettext(string)
+    if context.eval_ctx.autoescape:
+        rv = Markup(rv)  # noqa: S704 (the catalog's text, as Jinja does; values are escaped)
+    return rv % variables  # always a format string, as in Jinja's newstyle gettext
+
+
+@pass_context
+def _template_ngettext(context, singular, plural, num, **variables):
+    variables.setdefault("num", num)
+    rv = _translations().ungettext(singular, plural, num)
+    if context.eval_ctx.autoescape:
+        rv = Markup(rv)  # noqa: S704 (the catalog's text, as Jinja does; values are escaped)
+    return rv % variables
+
+
+def _install_template_gettext(app):
+    app.jinja_env.globals.update(
+        _=_template_gettext, gettext=_template_gettext, ngettext=_template_ngettext
+    )

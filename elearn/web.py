@@ -1,11 +1,17 @@
-"""Cross-cutting web behaviour: security headers, error pages, database connection settings."""
+"""Cross-cutting web behaviour: security headers, error pages, database connection settings,
+and what users see while the database is unavailable (a page that needs no database)."""
 
 import sqlite3
+import time
+from contextlib import suppress
+from urllib.parse import urlsplit
 
-from flask import jsonify, render_template, request
+from flask import current_app, g, jsonify, render_template, request, session
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
 
 CSP = (
@@ -45,6 +51,175 @@ def _retry_after(error):
         return max(1, int(error.limit.limit.get_expiry()))
     except Exception:
         return 60
+
+
+# A database error of one of these kinds means "the database cannot serve right now" (restart,
+# failover, network, no free connection), not a bug: the user is asked to try again in a
+# moment. SQLite reports some programming errors as OperationalError too; those stay a 500.
+_SQLITE_BUGS = ("no such ", "syntax error", "near ", "has no column", "already exists")
+
+
+def db_unavailable(error):
+    """Whether `error` says the database is unavailable (for now), rather than a bug."""
+    if isinstance(error, sa_exc.TimeoutError):  # no free connection in the pool in time
+        return True
+    if not isinstance(error, sa_exc.DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    if not isinstance(error, (sa_exc.OperationalError, sa_exc.InterfaceError)):
+        return False
+    if isinstance(error.orig, sqlite3.Error):
+        return not str(error.orig).lower().startswith(_SQLITE_BUGS)
+    return True
+
+
+def _worth_retrying(error):
+    """A lost or refused connection may be back after a short pause (a restart, a failover);
+    a full pool or a locked SQLite file has already been waited for."""
+    if not isinstance(error, sa_exc.DBAPIError):
+        return False
+    return "locked" not in str(error.orig).lower()
+
+
+class _RetryReads:
+    """Runs a GET or HEAD again, once, after DB_RETRY_PAUSE seconds, when it met an unavailable
+    database (see db_unavailable): with pool_pre_ping, the second run gets a fresh connection,
+    so a dropped connection costs the user a short wait instead of an error page. The second
+    run is a whole new request (new context, session read again from the cookie); the first
+    one's response is thrown away unsent. Writes are never run twice."""
+
+    def __init__(self, app, wsgi_app):
+        self.app, self.wsgi_app = app, wsgi_app
+
+    def __call__(self, environ, start_response):
+        pause = self.app.config["DB_RETRY_PAUSE"]
+        if (
+            environ.get("REQUEST_METHOD") not in ("GET", "HEAD")
+            or environ.get("CONTENT_LENGTH") not in (None, "", "0")
+            or pause is None
+            or pause < 0
+        ):
+            return self.wsgi_app(environ, start_response)
+        first = dict(environ, **{"elearn.db_retry_allowed": True})
+        started = []
+
+        def hold(status, headers, exc_info=None):
+            started[:] = [(status, headers, exc_info)]
+            return _no_write
+
+        body = self.wsgi_app(first, hold)
+        if not first.get("elearn.db_retry"):
+            start_response(*started[0])
+            return body
+        if hasattr(body, "close"):
+            body.close()
+        time.sleep(pause)
+        return self.wsgi_app(environ, start_response)
+
+
+def _no_write(_data):
+    raise RuntimeError("the first run of a retried request cannot write a body")
+
+
+def _rollback():
+    from .extensions import db
+
+    try:
+        db.session.rollback()
+    except Exception as exc:  # the connection is gone: the pool drops it
+        current_app.logger.debug("rollback after a database error failed: %s", exc)
+
+
+def _same_site(url):
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.netloc and parts.netloc != request.host:
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def db_unavailable_response(error):
+    """The 503 answer while the database is unavailable, built without touching it: no
+    signed-in user, no navigation, the language from the session cookie only."""
+    g.db_unavailable = True  # select_locale and anything else: do not ask the database now
+    _rollback()
+    # Nothing of this request is kept, not even a change to the session cookie (a language
+    # switch, a flashed message): the request did not happen.
+    app = current_app._get_current_object()
+    original = app.session_interface.open_session(app, request)
+    if original is not None and dict(session) != dict(original):
+        session.clear()
+        session.update(original)
+    session.modified = False
+    if request.environ.get("elearn.db_retry_allowed") and _worth_retrying(error):
+        request.environ["elearn.db_retry"] = True
+        app.logger.warning(
+            "database unavailable, %s %s will run again: %s", request.method, request.path, error
+        )
+        return app.response_class("", 503)
+    app.logger.warning(
+        "database unavailable, %s %s answered 503: %s", request.method, request.path, error
+    )
+    write = request.method not in ("GET", "HEAD", "OPTIONS")
+    retry_after = app.config["DB_RETRY_AFTER"]
+    title = _("The service is being restored")
+    if write:
+        message = _(
+            "Your change was NOT saved: the database did not answer, so nothing of it was "
+            "stored. Wait a moment, then go back and send it again."
+        )
+    else:
+        message = _("The service is being restored. Try again in a moment.")
+    if _wants_json():
+        body = {"error": "unavailable", "title": title, "message": message}
+        body["retry_after"] = retry_after
+        if write:
+            body["saved"] = False
+        response = jsonify(body)
+    else:
+        if not write:  # the title already says it is being restored
+            message = _("Try again in a moment: this page reloads by itself.")
+        template = app.jinja_env.get_template("errors/unavailable.html")
+        # Rendered straight from the environment: render_template would run the context
+        # processors, and Flask-Login's loads the signed-in user from the database.
+        html = template.render(
+            lang=str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"]),
+            title=title,
+            message=message,
+            write=write,
+            retry_after=retry_after,
+            again_url=_same_site(request.referrer) if write else request.full_path.rstrip("?"),
+        )
+        response = app.response_class(html, mimetype="text/html")
+    response.status_code = 503
+    response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def _end_sessions_quietly(app):
+    """Flask-SQLAlchemy ends each request's session with a ROLLBACK; on a connection the
+    server has just dropped (a restart) that raises after the response was made, and the user
+    would get the server's bare 500 instead of the page. The lost connection is discarded
+    (the pool replaces it) and the answer goes out."""
+    from .extensions import db
+
+    def end_session(exc):
+        try:
+            db.session.remove()
+        except sa_exc.SQLAlchemyError as error:
+            if not db_unavailable(error):
+                raise
+            app.logger.warning("database connection lost at the end of a request: %s", error)
+            with suppress(Exception):
+                db.session.close()
+            db.session.registry.clear()
+
+    funcs = app.teardown_appcontext_funcs
+    for i, func in enumerate(funcs):
+        if func == db._teardown_session:
+            funcs[i] = end_session
 
 
 def init_web(app):
@@ -122,8 +297,27 @@ def init_web(app):
         response.headers["Retry-After"] = str(_retry_after(e))
         return response
 
+    @app.errorhandler(sa_exc.DBAPIError)
+    @app.errorhandler(sa_exc.TimeoutError)
+    def database_error(e):
+        if not db_unavailable(e):
+            raise e  # a bug, not an outage: the 500 page
+        return db_unavailable_response(e)
+
     @app.errorhandler(500)
-    def server_error(_e):
+    def server_error(e):
+        # An outage met outside a view (an error page needing the signed-in user, a hook after
+        # the view) arrives here wrapped.
+        original = getattr(e, "original_exception", None)
+        if original is not None and db_unavailable(original):
+            return db_unavailable_response(original)
         return error_page(
             500, _("Something went wrong"), _("An unexpected error occurred. Try again later.")
         )
+
+    _end_sessions_quietly(app)
+    app.wsgi_app = _RetryReads(app, app.wsgi_app)
+
+    from .health import init_health
+
+    init_health(app)

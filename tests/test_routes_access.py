@@ -10,7 +10,7 @@ PUBLIC = {
     "auth.login",
     "auth.reset_request",
     "auth.reset_password",
-    "main.healthz",
+    "healthz",
     "main.set_language",
     "certificates.verify",
     "certificates.verify_number",

@@ -1,8 +1,7 @@
 """Home, language switch, health check."""
 
-from flask import current_app, jsonify, redirect, request, session, url_for
+from flask import redirect, session, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import text
 from wtforms import HiddenField, SelectField
 from wtforms.fields.choices import SelectChoice
 
@@ -12,11 +11,15 @@ from ..forms import EmptyForm
 from ..learn.routes import my_learning_page
 from . import bp
 
+# The languages of the switch in the base layout, each named in its own language.
+LANGUAGE_CHOICES = (("id", "Bahasa Indonesia"), ("en", "English"))
+
 
 class LanguageForm(EmptyForm):
-    lang = SelectField(
-        choices=[SelectChoice("id", "Bahasa Indonesia"), SelectChoice("en", "English")]
-    )
+    """What the base layout's language switch posts (a plain form there: no form object is
+    built for every page, only here when it is sent)."""
+
+    lang = SelectField(choices=[SelectChoice(value, label) for value, label in LANGUAGE_CHOICES])
     next = HiddenField()
 
 
@@ -39,19 +42,6 @@ def set_language():
     return redirect(target if is_safe_next(target) else url_for("main.home"))
 
 
-@bp.route("/healthz")
-def healthz():
-    try:
-        db.session.execute(text("SELECT 1"))
-    except Exception as exc:  # any database failure means "not ready"
-        current_app.logger.error("health check failed: %s", exc)
-        db.session.rollback()
-        return jsonify(status="error", database="unavailable"), 503
-    return jsonify(status="ok", database="ok")
-
-
-@bp.app_context_processor
-def _language_form():
-    form = LanguageForm(formdata=None)
-    form.next.data = request.full_path.rstrip("?") if request else "/"
-    return {"language_form": form}
+@bp.record_once
+def _language_choices(state):
+    state.app.jinja_env.globals["LANGUAGE_CHOICES"] = LANGUAGE_CHOICES

@@ -1,0 +1,1 @@
+"""Operating an instance: backups and restores (`flask backup`, `flask restore`)."""
