@@ -39,8 +39,8 @@ def _this_year(app):
     YEAR = current_year()
 
 
-HEATMAP_QUERIES = 8  # + the low-rated courses of the gaps
-EXPORT_QUERIES = 8
+HEATMAP_QUERIES = 7  # + the low-rated courses of the gaps
+EXPORT_QUERIES = 7
 REVISION_RE = re.compile(r'name="revision" type="hidden" value="(\d+)"')
 
 

@@ -150,12 +150,12 @@ def test_shares_and_bar_widths():
 
 
 # Queries -----------------------------------------------------------------------------------------
-# Every signed-in page: the user and their roles (2) and the bell's unread count (1).
-MY_LEARNING = 11  # + enrolments, completions, progress, due dates, JP, surveys, by source, badges
-PERSON_VIEW = 17  # + the person and roles (2), supervised units, courses (2), attempts,
+# Every signed-in page: the user with their roles and session (1) and the bell's unread count (1).
+MY_LEARNING = 9  # + enrolments, completions, progress, due dates, JP, surveys, by source, badges
+PERSON_VIEW = 16  # + the person and roles (2), supervised units, courses (2), attempts,
 # completions, activity years, JP by year, certificates, plan status, and what this feature
 # adds: the year's activities, JP by source, badges
-DASHBOARD = 11  # + supervised units, scope units, courses, summary, ids, page, surveys, by source
+DASHBOARD = 10  # + supervised units, scope units, courses, summary, ids, page, surveys, by source
 
 
 @pytest.mark.parametrize("many", [False, True])

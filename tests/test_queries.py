@@ -12,14 +12,14 @@ from elearn.extensions import db
 from elearn.models import Attempt, Course, Quiz
 from elearn.timeutil import utcnow
 
-# Every signed-in request loads the user and their roles (Flask-Login): 2 queries; every page
-# with the header counts the unread notifications for its bell: 1 more.
-LESSON_FIRST_VISIT = 11  # + course/enrolment, progress, outline (3), body, 2 writes
-LESSON_AGAIN = 5  # + course/enrolment, progress: the outline and body are kept per process
-MY_LEARNING_COLD = 14  # + enrolments, completions, outline (3), progress, due dates, JP sum,
-MY_LEARNING_WARM = 11  # pending surveys, JP by source (10:20:70), badges
-COURSE_PAGE = 8  # + course/enrolment, competencies, progress, completion, rating (outline kept)
-CATALOG = 9  # + filter choices (2), count, page, competencies, learner's states
+# Every signed-in request loads the user with their roles and live session (Flask-Login): 1
+# query; every page with the header counts the unread notifications for its bell: 1 more.
+LESSON_FIRST_VISIT = 11  # + course/enrolment, version, progress, outline (3), body, 2 writes
+LESSON_AGAIN = 4  # + course/enrolment, progress: version, outline and body are kept per process
+MY_LEARNING_COLD = 12  # + enrolments, completions, outline (3), progress, due dates, JP by
+MY_LEARNING_WARM = 9  # source (10:20:70, its sum the total), pending surveys, badges
+COURSE_PAGE = 7  # + course/enrolment, competencies, progress, completion, rating (outline kept)
+CATALOG = 8  # + filter choices (2), count, page, competencies, learner's states
 
 
 @contextmanager
@@ -41,6 +41,7 @@ def forget_outlines(app):
     app.extensions.pop("elearn.outlines", None)
     app.extensions.pop("elearn.lesson_bodies", None)
     app.extensions.pop("elearn.outline_urls", None)
+    app.extensions.pop("elearn.versions", None)
 
 
 def queries(client, url):

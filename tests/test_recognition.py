@@ -232,8 +232,8 @@ def test_list_and_ranking_queries_do_not_grow(client, agency, login_as, make_use
     login_as(agency["boss"])
     with count_queries() as statements:
         page = html(client.get("/activities/recognition?page=2"))
-    assert len(statements) == 7, statements  # sign-in 2, bell 1, supervised 1, scope 1, list 2
+    assert len(statements) == 6, statements  # sign-in 1, bell 1, supervised 1, scope 1, list 2
     assert ("Halaman 2 dari 2" in page) == (size == 60)
     with count_queries() as statements:
         html(client.get("/activities/recognition/units"))
-    assert len(statements) == 6, statements  # sign-in 2, bell 1, units in scope 2, ranking 1
+    assert len(statements) == 5, statements  # sign-in 1, bell 1, units in scope 2, ranking 1

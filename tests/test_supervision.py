@@ -259,11 +259,11 @@ def test_siasn_export_has_the_course_record_fields_in_order(app, client, agency,
 
 
 # Queries -----------------------------------------------------------------------------------------
-# Every signed-in request loads the user and their roles (Flask-Login): 2 queries, and the
-# header's notification bell its unread count: 1.
-DASHBOARD_SUPERVISOR = 11  # + supervised units, units of the scope, courses, count, page, summary,
+# Every signed-in request loads the user with their roles and session (Flask-Login): 1 query,
+# and the header's notification bell its unread count: 1.
+DASHBOARD_SUPERVISOR = 10  # + supervised units, units of the scope, courses, count, page, summary,
 # the viewer's pending follow-up surveys, the team's JP by source (10:20:70)
-DASHBOARD_ADMIN = 10  # an admin's scope needs no supervised units
+DASHBOARD_ADMIN = 9  # an admin's scope needs no supervised units
 
 
 def _team_of(size, unit, supervisor, course, other):
@@ -315,7 +315,7 @@ def test_admin_dashboard_and_exports_queries_do_not_grow(client, agency, login_a
     with count_queries() as statements:
         assert client.get("/team/completions.csv?layout=siasn").status_code == 200
     # + units, courses, the row count (a large export becomes a job), the export
-    assert (team_export, len(statements)) == (6, 6)
+    assert (team_export, len(statements)) == (5, 5)
 
 
 # The synthetic agency ----------------------------------------------------------------------------

@@ -275,5 +275,5 @@ def test_report_pages_run_a_fixed_number_of_queries(world, client, login_as):
 
 # Sign-in (2), the bell; the course, its owners, versions, units, response and invitation
 # counts, questions, distribution, comments (2), per-person pairs (3), level 2 (2), flags.
-REPORT_QUERIES = 20
-INDEX_QUERIES = 7  # + count, page, answers, invitations
+REPORT_QUERIES = 19
+INDEX_QUERIES = 6  # + count, page, answers, invitations

@@ -1,10 +1,12 @@
 """Flask-Login wiring: how a session cookie maps back to an active account."""
 
+import functools
 import hashlib
 import secrets
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db, login_manager
 from ..timeutil import utcnow
@@ -18,27 +20,37 @@ def init_login(app):
 
     @login_manager.user_loader
     def load_user(user_id):
-        from ..models import User, UserSession
-
         ident, _, rest = user_id.partition(".")
         version, _, sid = rest.partition(".")
         if not ident.isdigit() or not version.isdigit() or not sid:
             return None
-        # The user and their live session in one query: a signed-out (ended) session, a
-        # changed password (new session_version) or a deactivated account ends the session.
-        user = db.session.scalar(
-            select(User)
-            .join(UserSession, UserSession.user_id == User.id)
-            .where(
-                User.id == int(ident),
-                UserSession.token_hash == _token_hash(sid),
-                UserSession.ended_at.is_(None),
-            )
-        )
+        # The user, their roles and their live session in one query, on every request: a
+        # signed-out (ended) session, a changed password (new session_version) or a deactivated
+        # account ends the session at once, and a role taken away is gone from the next page.
+        params = {"user_id": int(ident), "token_hash": _token_hash(sid)}
+        user = db.session.execute(_user_with_roles(), params).unique().scalar_one_or_none()
         if user is None or user.session_version != int(version) or not user.active:
             return None
         user.current_sid = sid
         return user
+
+
+@functools.cache
+def _user_with_roles():
+    """The statement of load_user, built once per process: building it costs about as much as
+    running it."""
+    from ..models import User, UserSession
+
+    return (
+        select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .options(joinedload(User.role_rows))
+        .where(
+            User.id == bindparam("user_id"),
+            UserSession.token_hash == bindparam("token_hash"),
+            UserSession.ended_at.is_(None),
+        )
+    )
 
 
 def _token_hash(token):

@@ -14,10 +14,23 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Lesson, Module, Quiz, QuizRole
+from ..models import CourseVersion, Lesson, Module, Quiz, QuizRole
 
 OUTLINES_KEPT = 256  # versions per worker process
 BODIES_KEPT = 512  # lesson bodies per worker process
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """What the lesson page needs of a course version (frozen after import), kept per process
+    beside its outline, instead of the whole row (description, course.yml) on every view."""
+
+    id: int
+    course_id: int
+    number: int
+    content_hash: str
+    title: str
+    jp: int
 
 
 @dataclass(frozen=True)
@@ -123,6 +136,31 @@ def _caches():
         ext["elearn.outlines"] = LRU(OUTLINES_KEPT)
         ext["elearn.lesson_bodies"] = LRU(BODIES_KEPT)
     return ext["elearn.outlines"], ext["elearn.lesson_bodies"]
+
+
+def version_info(version_id, number, content_hash):
+    """The VersionInfo of a version, given the id, number and hash its course row pointed to
+    (they pin the version, as for outlines); one query the first time in a process."""
+    ext = current_app.extensions
+    cache = ext.get("elearn.versions")
+    if cache is None:
+        cache = ext.setdefault("elearn.versions", LRU(OUTLINES_KEPT))
+    key = (version_id, number, content_hash)
+    info = cache.get(key)
+    if info is None:
+        row = db.session.execute(
+            select(
+                CourseVersion.id,
+                CourseVersion.course_id,
+                CourseVersion.number,
+                CourseVersion.content_hash,
+                CourseVersion.title,
+                CourseVersion.jp,
+            ).where(CourseVersion.id == version_id)
+        ).one()
+        info = VersionInfo(*row)
+        cache.put(key, info)
+    return info
 
 
 def _version_key(version):

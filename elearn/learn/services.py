@@ -25,8 +25,8 @@ from ..models import (
 from ..supervision.assignments import assignments_for
 from ..timeutil import as_utc, local_time, utcnow
 from .completion import enrollment_for, evaluate
-from .jp import jp_earned, year_bounds  # noqa: F401 (year_bounds: read from here too)
-from .outline import outline_for, outlines_for
+from .jp import JPBySource, jp_by_source, jp_earned, year_bounds  # noqa: F401 (year_bounds: read from here too)
+from .outline import outline_for, outlines_for, version_info
 
 # Opening the same lesson again within this time writes nothing (the resume point is already
 # right): a learner re-reading a page costs no database write.
@@ -53,6 +53,50 @@ def course_with_enrollment(slug, user_id):
     if row is None or row[0].current_version is None:
         return None, None
     return row[0], row[1]
+
+
+@dataclass(frozen=True)
+class CourseRef:
+    """The few columns of a course the lesson page reads (its current version comes from the
+    per-process cache as a VersionInfo)."""
+
+    id: int
+    slug: str
+    current_version_id: int
+
+
+def _lesson_statement():
+    return (
+        select(
+            Course.id,
+            Course.slug,
+            Course.current_version_id,
+            CourseVersion.number,
+            CourseVersion.content_hash,
+            Enrollment,
+        )
+        .join(CourseVersion, CourseVersion.id == Course.current_version_id)
+        .outerjoin(
+            Enrollment,
+            and_(Enrollment.course_id == Course.id, Enrollment.user_id == bindparam("user_id")),
+        )
+        .where(Course.slug == bindparam("slug"))
+    )
+
+
+_LESSON = _lesson_statement()  # built once: it runs on every lesson page
+
+
+def course_for_lesson(slug, user_id):
+    """(CourseRef, VersionInfo of its current version, the user's enrolment or None) in one
+    query of small columns and one ORM object, the enrolment (the page may update it);
+    (None, None, None) for an unknown slug or a course with no published version."""
+    row = db.session.execute(_LESSON, {"slug": slug, "user_id": user_id}).first()
+    if row is None:
+        return None, None, None
+    course_id, course_slug, version_id, number, content_hash, enrollment = row
+    version = version_info(version_id, number, content_hash)
+    return CourseRef(course_id, course_slug, version_id), version, enrollment
 
 
 def enroll(user, course, source=EnrollmentSource.SELF):
@@ -362,6 +406,7 @@ class JPSummary:
     earned: int
     target: int
     minutes_per_jp: int
+    by_source: JPBySource | None = None  # the same JP by source (10:20:70), when asked for
 
     @property
     def missing(self):
@@ -374,14 +419,18 @@ class JPSummary:
         return min(100, (100 * self.earned) // self.target)
 
 
-def jp_summary(user_id, now=None):
+def jp_summary(user_id, now=None, by_source=False):
+    """The year's JP against the target; with `by_source`, also split by source, from the same
+    single query (the total is the sum of the sources)."""
     year = current_year(now)
     cfg = current_app.config
+    sources = jp_by_source([user_id], year)[user_id] if by_source else None
     return JPSummary(
         year=year,
-        earned=jp_earned([user_id], year)[user_id],
+        earned=sources.total if sources is not None else jp_earned([user_id], year)[user_id],
         target=int(cfg["YEARLY_JP_TARGET"]),
         minutes_per_jp=int(cfg["JP_MINUTES"]),
+        by_source=sources,
     )
 
 
@@ -499,4 +548,5 @@ def my_learning(user, now=None):
         key=lambda x: as_utc(x.enrollment.last_activity_at or x.enrollment.enrolled_at),
         reverse=True,
     )
-    return MyLearning(assigned, in_progress, completed, jp_summary(user.id, now))
+    jp = jp_summary(user.id, now, by_source=True)  # the page shows both
+    return MyLearning(assigned, in_progress, completed, jp)
