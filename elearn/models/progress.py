@@ -39,6 +39,8 @@ class Enrollment(db.Model):
     __table_args__ = (
         UniqueConstraint("user_id", "course_id"),
         Index("ix_enrollments_course_id_completed_at", "course_id", "completed_at"),
+        # A team's last activity per person (the dashboard's activity sort) from the index alone.
+        Index("ix_enrollments_user_id_last_activity_at", "user_id", "last_activity_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
