@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import timedelta
 from io import BytesIO
@@ -59,12 +60,14 @@ class Worker:
             "ELEARN_MAIL_SERVER": "",
         }
         self.proc = None
+        # Its log in a file: a pipe nobody reads would stop the worker once full.
+        self.log = Path(tempfile.mkdtemp()) / "worker.log"
 
     def start(self):
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker", "--no-periodic",
              "-w", "1"],
-            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=self.log.open("a"),
         )  # fmt: skip
         return self
 
