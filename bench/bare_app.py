@@ -1,4 +1,4 @@
-"""The baseline of bench_lesson_page.py: the smallest Flask app, served the same way."""
+"""The baseline of throughput.py: the smallest Flask app, served the same way."""
 
 from flask import Flask
 
