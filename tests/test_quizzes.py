@@ -833,10 +833,11 @@ def test_query_counts_do_not_grow(client, app, make_user, tmp_path):
         take(client2, user2, right=False)
     big_counts = _pages(client2, user2)
     assert big_counts == small_counts
-    # Pinned: sheet (user, roles, course and quiz, enrolment, open attempt, attempts used,
-    # questions), landing page (... attempts count, a page of attempts, their total, question
-    # count and points) and result page (user, roles, attempt with its quiz and course,
+    # Pinned: sheet (the user with roles and session, one query for the course, quiz,
+    # enrolment, open attempt and attempts used; the questions come from the per-process
+    # cache), landing page (... attempts count, a page of attempts, their total, question
+    # count and points) and result page (user, attempt with its quiz and course,
     # standing, questions, graded answers, whether the quiz is still offered). A passed quiz's
     # pages also find the next step: the learner's progress (landing page), their enrolment
     # and progress (result page). The header's notification bell adds one to each.
-    assert small_counts == (8, 11, 10)
+    assert small_counts == (3, 8, 9)

@@ -84,18 +84,30 @@ def quiz_duration(seconds):
 @bp.get(QUIZ_URL)
 @login_required
 def quiz(course_slug, quiz_key):
-    course, quiz = svc.find_quiz(course_slug, quiz_key) or abort(404)
     me, now = current_user.id, utcnow()
-    enrollment = enrollment_for(me, course.id)
+    # The course, version, quiz, enrolment, open attempt and attempt counts in one query.
+    context = svc.quiz_context(course_slug, quiz_key, me) or abort(404)
+    course, quiz, enrollment = context.course, context.quiz, context.enrollment
     if enrollment is None and course.restricted:
         abort(404)
-    attempt = svc.open_attempt(me, course.id, quiz.key)
+    attempt = context.attempt
     if attempt is not None and svc.expire_if_due(attempt, now, _grace()):
+        attempt_id = attempt.id
         db.session.commit()
         flash(_("Time was up. Your answers were graded as they stood at the deadline."), "info")
-        return redirect(url_for(".result", attempt_id=attempt.id))
+        return redirect(url_for(".result", attempt_id=attempt_id))
     if attempt is not None:
-        return _render_sheet(course, attempt, now, confirm=request.args.get("check") == "1")
+        questions = None
+        if attempt.quiz_id == quiz.id:  # else started on an earlier version: its own questions
+            questions = svc.quiz_questions(quiz, context.version_key)
+        return _render_sheet(
+            course,
+            attempt,
+            now,
+            confirm=request.args.get("check") == "1",
+            used=context.used,
+            questions=questions,
+        )
 
     standing = svc.standing(me, course.id, quiz.key, quiz.attempts_allowed)
     finished = _finished(quiz, standing)
@@ -138,10 +150,14 @@ def _retake_offered(quiz, standing, finished):
     return not (finished and quiz.role == QuizRole.FINAL)
 
 
-def _render_sheet(course, attempt, now, values=None, errors=None, status=200, confirm=False):
+def _render_sheet(
+    course, attempt, now, values=None, errors=None, status=200, confirm=False, used=None,
+    questions=None,
+):  # fmt: skip
     quiz = attempt.quiz
-    used = svc.standing(attempt.user_id, attempt.course_id, attempt.quiz_key, 0).used
-    items = svc.sheet(attempt, values=values)
+    if used is None:
+        used = svc.standing(attempt.user_id, attempt.course_id, attempt.quiz_key, 0).used
+    items = svc.sheet(attempt, questions=questions, values=values)
     # The confirmation step of a sheet sent with questions left blank (works without script).
     unanswered = [item for item in items if not item.value] if confirm and not errors else []
     return (
@@ -166,20 +182,23 @@ def _render_sheet(course, attempt, now, values=None, errors=None, status=200, co
 @bp.post(QUIZ_URL)
 @login_required
 def start(course_slug, quiz_key):
-    course, quiz = svc.find_quiz(course_slug, quiz_key) or abort(404)
+    me = current_user.id
+    # One query for what the start needs (see quiz_context); the questions are kept per process.
+    context = svc.quiz_context(course_slug, quiz_key, me) or abort(404)
     if not StartForm().validate_on_submit():
         abort(400)
-    me = current_user.id
-    enrollment = enrollment_for(me, course.id)
+    course, quiz, enrollment = context.course, context.quiz, context.enrollment
     if enrollment is None:
         abort(404 if course.restricted else 403)
+    # Built before the commit, which expires the rows read (reading them again costs queries).
+    url = url_for(".quiz", course_slug=course.slug, quiz_key=quiz.key)
     try:
-        svc.start_attempt(me, course, quiz, enrollment, utcnow(), _grace())
+        svc.start_attempt(me, course, quiz, enrollment, utcnow(), _grace(), context=context)
     except svc.QuizRefused as exc:
         flash(str(exc.message), "error")
     # Also when refused: an expired attempt found on the way has been graded.
     db.session.commit()
-    return redirect(url_for(".quiz", course_slug=course.slug, quiz_key=quiz.key))
+    return redirect(url)
 
 
 # Saving and submitting --------------------------------------------------------------------------

@@ -5,14 +5,18 @@ the clock) and never read `request` or `current_user`. Every rule the browser co
 enforced here: attempt limits, deadlines, one submission per attempt, hidden answers.
 """
 
+import functools
 import random
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, insert, select, update
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy import and_, bindparam, case, func, insert, select, update
+from sqlalchemy.orm import aliased, contains_eager, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..dbutil import insert_if_absent
@@ -22,6 +26,8 @@ from ..models import (
     Attempt,
     AttemptAnswer,
     Course,
+    CourseVersion,
+    Enrollment,
     Question,
     Quiz,
     QuizRole,
@@ -73,6 +79,162 @@ def find_quiz(course_slug, quiz_key):
         .options(contains_eager(Course.current_version))
     ).first()
     return tuple(row) if row else None
+
+
+# What the course's row, the version, the quiz, the learner's enrolment and their attempts at the
+# quiz say, in one query: the quiz page and the start of an attempt need nothing else from the
+# database (the questions come from the per-process cache below).
+_VERSION_COLUMNS = (
+    CourseVersion.id,
+    CourseVersion.course_id,
+    CourseVersion.number,
+    CourseVersion.title,
+    CourseVersion.jp,
+    CourseVersion.content_hash,
+)
+
+
+@dataclass
+class QuizContext:
+    course: Course
+    quiz: Quiz
+    enrollment: Enrollment | None
+    attempt: Attempt | None  # the learner's open (unsubmitted) attempt at the quiz's key
+    used: int  # attempts at the quiz's key (every version), submitted or not
+    last: int  # the highest attempt number so far (0 = none)
+
+    @property
+    def version_key(self):
+        version = self.course.current_version
+        return (version.id, version.number, version.content_hash)
+
+
+def quiz_context(course_slug, quiz_key, user_id):
+    """The QuizContext of a learner at a quiz of a course's current version, or None: one query.
+
+    The open attempt is at most one row (uq_attempts_one_open), so the outer joins give one row;
+    the attempt counts are correlated subqueries on the attempts' unique index."""
+    params = {"slug": course_slug, "quiz_key": quiz_key, "user_id": user_id}
+    row = db.session.execute(_quiz_context_statement(), params).first()
+    if row is None:
+        return None
+    course, quiz, enrollment, attempt, used, last = row
+    # attempt.quiz and attempt.course come from the identity map (no query) when the attempt was
+    # started on the current version; an attempt of an earlier version loads its own quiz.
+    return QuizContext(course, quiz, enrollment, attempt, int(used or 0), int(last or 0))
+
+
+@functools.cache
+def _quiz_context_statement():
+    """The statement of quiz_context, built once per process (building it costs more than
+    running it), with the slug, quiz key and learner as bound parameters."""
+    user_id, quiz_key = bindparam("user_id"), bindparam("quiz_key")
+    opened = aliased(Attempt)
+    mine = (
+        Attempt.user_id == user_id,
+        Attempt.course_id == Course.id,
+        Attempt.quiz_key == quiz_key,
+    )
+    used = select(func.count(Attempt.id)).where(*mine).correlate(Course).scalar_subquery()
+    last = (
+        select(func.coalesce(func.max(Attempt.number), 0))
+        .where(*mine)
+        .correlate(Course)
+        .scalar_subquery()
+    )
+    return (
+        select(Course, Quiz, Enrollment, opened, used, last)
+        .join(Course.current_version)
+        .join(Quiz, and_(Quiz.version_id == Course.current_version_id, Quiz.key == quiz_key))
+        .outerjoin(
+            Enrollment, and_(Enrollment.user_id == user_id, Enrollment.course_id == Course.id)
+        )
+        .outerjoin(
+            opened,
+            and_(
+                opened.user_id == user_id,
+                opened.course_id == Course.id,
+                opened.quiz_key == quiz_key,
+                opened.submitted_at.is_(None),
+            ),
+        )
+        .where(Course.slug == bindparam("slug"))
+        .options(contains_eager(Course.current_version).load_only(*_VERSION_COLUMNS))
+        .limit(1)
+    )
+
+
+# The questions of a quiz, kept per process like the outlines (elearn/learn/outline.py): keyed by
+# the version's id, number and content hash (read from the course's row on every request) and
+# the quiz's id. Only what planning an attempt and drawing the answer sheet need: never the
+# correct answers, the `correct` flags of options or the explanations.
+POOLS_KEPT = 256  # quizzes per worker process
+
+
+@dataclass(frozen=True)
+class SheetQuestion:
+    """A question as the answer sheet shows it (duck-types Question for plan_attempt/sheet)."""
+
+    id: int
+    position: int
+    type: str
+    points: int
+    prompt_html: str
+    options: tuple  # ({"key", "html"}, ...): no `correct` flag
+
+
+class _Kept:
+    def __init__(self, size):
+        self.size = size
+        self.data = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            value = self.data.get(key)
+            if value is not None:
+                self.data.move_to_end(key)
+            return value
+
+    def put(self, key, value):
+        with self.lock:
+            self.data[key] = value
+            while len(self.data) > self.size:
+                self.data.popitem(last=False)
+
+
+def quiz_questions(quiz, version_key):
+    """{question id: SheetQuestion} of every question of the quiz; one query the first time in a
+    process. `version_key`: (id, number, content hash) of the quiz's version."""
+    kept = current_app.extensions.get("elearn.quiz_questions")
+    if kept is None:
+        kept = current_app.extensions.setdefault("elearn.quiz_questions", _Kept(POOLS_KEPT))
+    key = (*version_key, quiz.id)
+    questions = kept.get(key)
+    if questions is None:
+        rows = db.session.execute(
+            select(
+                Question.id,
+                Question.position,
+                Question.type,
+                Question.points,
+                Question.prompt_html,
+                Question.options,
+            ).where(Question.quiz_id == quiz.id)
+        ).all()
+        questions = {
+            row.id: SheetQuestion(
+                row.id,
+                row.position,
+                row.type,
+                row.points,
+                row.prompt_html,
+                tuple({"key": o["key"], "html": o["html"]} for o in row.options or ()),
+            )
+            for row in rows
+        }
+        kept.put(key, questions)
+    return questions
 
 
 def get_attempt(attempt_id, user_id):
@@ -205,39 +367,45 @@ def plan_attempt(questions, *, draw_count=0, shuffle_questions=False, shuffle_op
     return [q.id for q in chosen], order
 
 
-def start_attempt(user_id, course, quiz, enrollment, now, grace, rng=None):
-    """The learner's open attempt at the quiz, or a new one: (attempt, created).
+def start_attempt(user_id, course, quiz, enrollment, now, grace, rng=None, context=None):
+    """The learner's open attempt at the quiz, or a new one: (attempt number, created).
 
     The attempts limit counts every attempt at the quiz's key, across versions of the course.
-    Two requests starting at once both try to insert the same attempt number; the unique
-    constraint lets one win and the other resumes the winner's attempt."""
+    `context`: the QuizContext just read for this request (its open attempt and counts save
+    the first round of queries). Two requests starting at once both try to insert the same
+    attempt number; the unique constraints (the number, and uq_attempts_one_open) let one win
+    and the other resumes the winner's attempt."""
     if enrollment is None:
         raise QuizRefused(NOT_ENROLLED, _l("Enrol in the course to take this quiz."))
+    known = (context.attempt, context.used, context.last) if context is not None else None
     for _try in range(5):
-        current = open_attempt(user_id, course.id, quiz.key)
+        if known is not None:
+            current, used, last = known
+            known = None
+        else:
+            current = open_attempt(user_id, course.id, quiz.key)
+            used = last = None
         if current is not None:
             expire_if_due(current, now, grace)
             if current.submitted_at is None:
-                return current, False
+                return current.number, False
             continue  # graded as it stood at its deadline: count again, maybe start another
-        used, last = db.session.execute(
-            select(func.count(Attempt.id), func.coalesce(func.max(Attempt.number), 0)).where(
-                Attempt.user_id == user_id,
-                Attempt.course_id == course.id,
-                Attempt.quiz_key == quiz.key,
-            )
-        ).one()
+        if used is None:
+            used, last = db.session.execute(
+                select(func.count(Attempt.id), func.coalesce(func.max(Attempt.number), 0)).where(
+                    Attempt.user_id == user_id,
+                    Attempt.course_id == course.id,
+                    Attempt.quiz_key == quiz.key,
+                )
+            ).one()
         if quiz.attempts_allowed and used >= quiz.attempts_allowed:
             raise QuizRefused(
                 NO_ATTEMPTS_LEFT, _l("You have used every attempt allowed for this quiz.")
             )
-        pool = db.session.execute(
-            select(Question.id, Question.position, Question.type, Question.options).where(
-                Question.quiz_id == quiz.id
-            )
-        ).all()
+        version = course.current_version
+        pool = quiz_questions(quiz, (version.id, version.number, version.content_hash))
         question_ids, option_order = plan_attempt(
-            pool,
+            pool.values(),
             draw_count=quiz.draw_count,
             shuffle_questions=quiz.shuffle_questions,
             shuffle_options=quiz.shuffle_options,
@@ -258,21 +426,13 @@ def start_attempt(user_id, course, quiz, enrollment, now, grace, rng=None):
             "saved_answers": {},
             "late": False,
         }
-        # Any conflict (the same number, or another open attempt: uq_attempts_one_open) means
-        # a parallel start won; loop to resume its attempt.
+        # One INSERT ... ON CONFLICT DO NOTHING: any conflict (the same number, or another open
+        # attempt: uq_attempts_one_open) means a parallel start won; loop to resume its attempt
+        # (or, if it is already submitted, to count again). Nothing is read back: the page the
+        # learner is sent to reads the attempt with everything else it shows.
         if insert_if_absent(Attempt, values, None):
-            attempt = db.session.scalar(
-                select(Attempt).where(
-                    Attempt.user_id == user_id,
-                    Attempt.course_id == course.id,
-                    Attempt.quiz_key == quiz.key,
-                    Attempt.number == last + 1,
-                )
-            )
             _touch(enrollment, quiz.key, now)
-            return attempt, True
-        # Another request took this number first: loop to resume its attempt (or, if it is
-        # already submitted, to count again).
+            return last + 1, True
     raise QuizRefused("busy", _l("The quiz is busy. Try again in a moment."))
 
 
