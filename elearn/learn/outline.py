@@ -130,6 +130,14 @@ class LRU:
                 self.data.popitem(last=False)
 
 
+def app_cache(name, size):
+    """The app's LRU named `name` (made on first use): per process, shared by its threads."""
+    cache = current_app.extensions.get(name)
+    if cache is None:
+        cache = current_app.extensions.setdefault(name, LRU(size))
+    return cache
+
+
 def _caches():
     ext = current_app.extensions
     if "elearn.outlines" not in ext:
@@ -141,10 +149,7 @@ def _caches():
 def version_info(version_id, number, content_hash):
     """The VersionInfo of a version, given the id, number and hash its course row pointed to
     (they pin the version, as for outlines); one query the first time in a process."""
-    ext = current_app.extensions
-    cache = ext.get("elearn.versions")
-    if cache is None:
-        cache = ext.setdefault("elearn.versions", LRU(OUTLINES_KEPT))
+    cache = app_cache("elearn.versions", OUTLINES_KEPT)
     key = (version_id, number, content_hash)
     info = cache.get(key)
     if info is None:

@@ -7,13 +7,10 @@ enforced here: attempt limits, deadlines, one submission per attempt, hidden ans
 
 import functools
 import random
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, case, func, insert, select, update
 from sqlalchemy.orm import aliased, contains_eager, joinedload
@@ -22,6 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ..dbutil import insert_if_absent
 from ..extensions import db
 from ..learn.completion import enrollment_for, evaluate
+from ..learn.outline import app_cache
 from ..models import (
     Attempt,
     AttemptAnswer,
@@ -183,32 +181,10 @@ class SheetQuestion:
     options: tuple  # ({"key", "html"}, ...): no `correct` flag
 
 
-class _Kept:
-    def __init__(self, size):
-        self.size = size
-        self.data = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key):
-        with self.lock:
-            value = self.data.get(key)
-            if value is not None:
-                self.data.move_to_end(key)
-            return value
-
-    def put(self, key, value):
-        with self.lock:
-            self.data[key] = value
-            while len(self.data) > self.size:
-                self.data.popitem(last=False)
-
-
 def quiz_questions(quiz, version_key):
     """{question id: SheetQuestion} of every question of the quiz; one query the first time in a
     process. `version_key`: (id, number, content hash) of the quiz's version."""
-    kept = current_app.extensions.get("elearn.quiz_questions")
-    if kept is None:
-        kept = current_app.extensions.setdefault("elearn.quiz_questions", _Kept(POOLS_KEPT))
+    kept = app_cache("elearn.quiz_questions", POOLS_KEPT)
     key = (*version_key, quiz.id)
     questions = kept.get(key)
     if questions is None:
