@@ -58,7 +58,11 @@ def test_assign_complete_and_see_it_on_the_dashboard(live_server, page, browser,
 
     page.get_by_role("link", name="Tugaskan kursus").first.click()
     page.get_by_label("Kursus").select_option(label="Etika ASN")
-    page.get_by_label("Cari unit kerja").press("ArrowDown")  # lists the team's units
+    # picker.js (deferred) turns the search field into a combobox; a key pressed before then
+    # is the plain field's and lists nothing.
+    units_field = page.get_by_role("combobox", name="Cari unit kerja")
+    expect(units_field).to_have_attribute("aria-expanded", "false")
+    units_field.press("ArrowDown")  # lists the team's units
     units = page.locator("#units-picker").get_by_role("listbox")
     expect(units.get_by_role("option").first).to_be_visible()
     assert "Dinas Kesehatan" not in units.inner_text()  # only units of the team
