@@ -97,6 +97,15 @@ def create_app(test_config=None):
 
     app.register_blueprint(activities_bp)
 
+    # Before the queue is built: these declare jobs of their own.
+    from .api import init_api
+    from .credentials import init_credentials
+    from .xapi import init_xapi
+
+    init_api(app)
+    init_credentials(app)
+    init_xapi(app)
+
     from .jobs import init_jobs
 
     init_jobs(app)

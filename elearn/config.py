@@ -182,3 +182,11 @@ class DefaultConfig:
     # up in BACKUP_PG_BIN_DIR when set, else on PATH, else in /usr/lib/postgresql/*/bin.
     BACKUP_DIR = ""
     BACKUP_PG_BIN_DIR = ""
+
+    # --- api ---
+
+    # --- credentials ---
+
+    # --- xapi ---
+
+    # --- siasn ---

@@ -172,3 +172,6 @@ __all__ = [
     "position_key",
     "supervised_units",
 ]
+
+# Tables of the API, the Open Badges credentials and the xAPI outbox (imported from their modules).
+from . import api_token, open_badge, xapi  # noqa: F401

@@ -1,0 +1,1 @@
+"""Tables of issue 17 (api_token)."""
