@@ -95,13 +95,28 @@ class DefaultConfig:
     SURVEY_REMINDER_DAYS = 7  # one reminder this many days after the invitation mail, at most
     SURVEY_LOW_MEAN_PERCENT = 70
 
-    # SIASN course records (export of completions): the agency's instansiId in SIASN, and the
-    # jenisKursusSertipikat written on every row (use the value your SIASN reference expects).
+    # SIASN course records (export of completions): the agency's instansiId in SIASN.
     SIASN_INSTANSI_ID = ""
-    SIASN_JENIS_KURSUS_SERTIPIKAT = "Kursus"
-    # jenisDiklatId of a completed course (3: Diklat Teknis); development activities take their
-    # kind's codes (Administrasi > Jenis kegiatan pengembangan).
+    # SIASN's course types: jenisDiklatId -> (name, jenisKursusSertipikat; "" where the
+    # reference list has none). The defaults are the reference list as public clients copy it:
+    # confirm with BKN and override here (instance/config.py) when it differs. A course's type is
+    # chosen on its Penyelenggara page; courses without one take SIASN_JENIS_DIKLAT_ID (3: Diklat
+    # Teknis). Development activities take their kind's codes (Administrasi > Jenis kegiatan).
+    SIASN_COURSE_TYPES = {
+        1: ("Diklat Struktural", ""),
+        2: ("Diklat Fungsional", "F"),
+        3: ("Diklat Teknis", "T"),
+        4: ("Workshop", "P"),
+        5: ("Pelatihan Manajerial", ""),
+        6: ("Pelatihan Sosial Kultural", ""),
+        7: ("Sosialisasi", "P"),
+        8: ("Bimbingan Teknis", "P"),
+        9: ("Seminar", "P"),
+        10: ("Magang", "P"),
+    }
     SIASN_JENIS_DIKLAT_ID = 3
+    # jenisKursusSertipikat of every course record, whatever its type (None: from the type).
+    SIASN_JENIS_KURSUS_SERTIPIKAT = None
 
     # Quizzes: an answer sheet arriving up to this many seconds after an attempt's deadline
     # still counts as sent (network and slow phones); later ones are graded as they stood at

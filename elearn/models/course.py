@@ -77,6 +77,9 @@ class Course(db.Model):
     partner_id: Mapped[int | None] = mapped_column(
         ForeignKey("partners.id", ondelete="SET NULL"), index=True
     )
+    # Its SIASN course type (jenisDiklatId, a key of SIASN_COURSE_TYPES); None: the instance's
+    # default (SIASN_JENIS_DIKLAT_ID). The record's jenisKursusSertipikat follows from the type.
+    siasn_type_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
 
     current_version: Mapped["CourseVersion | None"] = relationship(

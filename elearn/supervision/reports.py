@@ -13,12 +13,14 @@ SIASN course record (riwayat kursus) mapping, one row per completion:
     tanggalKursus           the day the learner enrolled (dd-mm-yyyy, instance time zone)
     tanggalSelesaiKursus    the day the course was completed (dd-mm-yyyy)
     institusiPenyelenggara  INSTANCE_NAME
-    jenisKursusSertipikat   SIASN_JENIS_KURSUS_SERTIPIKAT
+    jenisKursusSertipikat   the course type's kind in SIASN_COURSE_TYPES (F, T, P or "")
     nomorSertipikat         the number of the certificate in force ("" without one)
     instansiId              SIASN_INSTANSI_ID
     pnsOrangId              "" (the product does not know SIASN's person ids)
 followed by nip and nama, so that the person of each row can be found in SIASN, and by
-jenisDiklatId, the course-type id of the record (SIASN_JENIS_DIKLAT_ID for completions).
+jenisDiklatId, the course-type id of the record: the course's own type (chosen on its
+Penyelenggara page), else SIASN_JENIS_DIKLAT_ID. SIASN_JENIS_KURSUS_SERTIPIKAT, when set, is
+written on every course row instead of the type's kind.
 
 Approved development activities whose end date is in the period are records too, one row each,
 among the completions of the same person (rows by unit, person, then end date), with the same
@@ -40,7 +42,6 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import (
     Date,
-    Integer,
     String,
     and_,
     func,
@@ -60,6 +61,7 @@ from ..models import (
     ActivityStatus,
     Certificate,
     Completion,
+    Course,
     CourseVersion,
     Enrollment,
     Partner,
@@ -67,6 +69,7 @@ from ..models import (
     User,
 )
 from ..models.base import UTCDateTime
+from ..siasn import CourseCodes
 from ..timeutil import local_time
 from .services import STATUS_LABELS, TeamQuery, scope_condition
 
@@ -266,13 +269,14 @@ def siasn_statement(viewer, start, end, unit=None, course_id=None):
             _nothing(Date).label("end_date"),
             _nothing(String).label("organiser"),
             _nothing(String).label("certificate_kind"),
-            _nothing(Integer).label("type_id"),
+            Course.siasn_type_id.label("type_id"),
             func.coalesce(Certificate.number, "").label("certificate_number"),
         )
         .select_from(Completion)
         .join(User, User.id == Completion.user_id)
         .outerjoin(Unit, Unit.id == User.unit_id)
         .join(CourseVersion, CourseVersion.id == Completion.version_id)
+        .join(Course, Course.id == Completion.course_id)
         .outerjoin(
             Enrollment,
             and_(
@@ -334,8 +338,7 @@ def siasn_rows(viewer, start, end, unit=None, course_id=None):
     """SIASN records (SIASN_FIELDS + SIASN_EXTRA), streamed: each person's completions and
     approved activities by end date."""
     cfg = current_app.config
-    course_kind = cfg["SIASN_JENIS_KURSUS_SERTIPIKAT"]
-    course_type = cfg["SIASN_JENIS_DIKLAT_ID"]
+    course_codes = CourseCodes()
     institution, agency = cfg["INSTANCE_NAME"], cfg["SIASN_INSTANSI_ID"]
     stmt = siasn_statement(viewer, start, end, unit, course_id)
     result = db.session.execute(stmt.execution_options(yield_per=_STREAM))
@@ -346,7 +349,8 @@ def siasn_rows(viewer, start, end, unit=None, course_id=None):
             if r.source == "course":
                 finished = _day(r.finished_at, zone)
                 started = min(_day(r.started_at, zone) or finished, finished)
-                organiser, kind, type_id = institution, course_kind, course_type
+                organiser = institution
+                type_id, kind = course_codes(r.type_id)
             else:
                 started, finished = r.start_date, r.end_date
                 organiser, kind, type_id = r.organiser or "", r.certificate_kind, r.type_id

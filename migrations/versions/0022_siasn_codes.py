@@ -4,8 +4,8 @@ Revision ID: 0022
 Revises: 0021
 """
 
-from alembic import op  # noqa: F401
-import sqlalchemy as sa  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0022"
 down_revision = "0021"
@@ -14,8 +14,10 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table("courses", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("siasn_type_id", sa.Integer(), nullable=True))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table("courses", schema=None) as batch_op:
+        batch_op.drop_column("siasn_type_id")
