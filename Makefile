@@ -17,8 +17,14 @@ $(BIN)/.installed: requirements.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
-$(BIN)/.installed-dev: $(BIN)/.installed requirements-dev.txt
+$(BIN)/.installed-dev: $(BIN)/.installed requirements-dev.txt .venv-lrs/.installed
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# The Learning Record Store of the xAPI tests, apart: its pins are not the app's.
+.venv-lrs/.installed: requirements-lrs.txt
+	test -x .venv-lrs/bin/python || $(PYTHON) -m venv .venv-lrs
+	.venv-lrs/bin/python -m pip install --quiet -r requirements-lrs.txt
 	touch $@
 
 install: $(BIN)/.installed ## Create .venv and install the pinned runtime dependencies
