@@ -8,12 +8,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from conftest import csrf_token
 from sqlalchemy import select
 from test_supervision_helpers import build_agency, complete
 
 from elearn.activities.kinds import ensure_kinds
 from elearn.extensions import db
-from elearn.models import Activity, ActivityKind, ActivityStatus, Partner
+from elearn.models import Activity, ActivityKind, ActivityStatus, AuditLog, Course, Partner
 from elearn.supervision.services import today
 
 
@@ -135,3 +136,48 @@ def test_the_admin_sees_everyone_and_xlsx_has_the_same_rows(client, agency, kind
     assert [r["nama"] for r in records(client)] == ["Budi Rahasia"]
     response = client.get("/team/completions.xlsx?layout=siasn")
     assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
+
+
+def test_a_course_type_chosen_on_the_course_gives_its_codes(app, client, agency, login_as):
+    """Without a forced certificate kind, a course's records carry its own SIASN type and the
+    kind that type implies (instance data); a course left on the default gets type 3, "T"."""
+    app.config["SIASN_JENIS_KURSUS_SERTIPIKAT"] = None
+    complete(agency.agus, agency.course)
+    complete(agency.dewi, agency.other_course)
+    login_as(agency.admin)
+    page = "/teach/etika/organiser"
+    html = client.get(page).get_data(as_text=True)
+    assert "Jenis kursus SIASN" in html and "8 · Bimbingan Teknis (P)" in html
+    response = client.post(
+        "/teach/etika/siasn-type",
+        data={"csrf_token": csrf_token(client, page), "siasn_type_id": "8"},
+    )
+    assert response.status_code == 302
+    assert db.session.get(Course, agency.course.id).siasn_type_id == 8
+    entry = db.session.scalars(select(AuditLog).where(AuditLog.action == "course.siasn_type")).one()
+    assert entry.detail["changes"] == {"siasn_type_id": [None, 8]}
+    codes = {r["namaKursus"]: (r["jenisDiklatId"], r["jenisKursusSertipikat"])
+             for r in records(client)}  # fmt: skip
+    assert codes == {"Etika ASN": ("8", "P"), "Kearsipan": ("3", "T")}
+    # A type outside the instance's list is refused and changes nothing.
+    response = client.post(
+        "/teach/etika/siasn-type",
+        data={"csrf_token": csrf_token(client, page), "siasn_type_id": "99"},
+    )
+    assert response.status_code == 400
+    assert db.session.get(Course, agency.course.id).siasn_type_id == 8
+    # Back to the instance's default.
+    client.post(
+        "/teach/etika/siasn-type",
+        data={"csrf_token": csrf_token(client, page), "siasn_type_id": "0"},
+    )
+    assert db.session.get(Course, agency.course.id).siasn_type_id is None
+
+
+def test_a_learner_cannot_set_the_course_type(client, agency, login_as):
+    login_as(agency.agus)
+    token = csrf_token(client, "/account/password")
+    response = client.post("/teach/etika/siasn-type",
+                           data={"csrf_token": token, "siasn_type_id": "8"})  # fmt: skip
+    assert response.status_code in (403, 404), response.status_code
+    assert db.session.get(Course, agency.course.id).siasn_type_id is None

@@ -416,6 +416,17 @@ class ExamForm(EmptyForm):
     role = StringField()
 
 
+class SiasnTypeForm(FlaskForm):
+    """The course's SIASN course type (jenisDiklatId), or the instance's default (0)."""
+
+    siasn_type_id = SelectField(_l("SIASN course type"), coerce=int, default=0)
+
+    def set_choices(self, types, default_label):
+        self.siasn_type_id.choices = _choices(
+            [(0, _l("Instance default: %(type)s", type=default_label)), *types]
+        )
+
+
 class CoOrganiserForm(FlaskForm):
     """The partner co-organising a course, or none (0)."""
 

@@ -60,6 +60,7 @@ from .forms import (
     OwnerForm,
     PathForm,
     PreviewForm,
+    SiasnTypeForm,
     UploadForm,
     competency_rows,
 )
@@ -657,6 +658,7 @@ def organiser(course):
     Not part of the draft: a change applies at once, to the published course too."""
     form = CoOrganiserForm(partner_id=course.partner_id or 0)
     form.set_choices(svc.co_organiser_choices(course))
+    siasn_form = _siasn_form(course)
     if request.method == "POST":
         if not may_manage(me(), course):
             abort(403)
@@ -667,7 +669,7 @@ def organiser(course):
                 db.session.rollback()
                 form.partner_id.errors = [str(exc.message)]
                 return page("authoring/organiser.html", course, draft=drafts.draft_for(course),
-                            form=form)  # fmt: skip
+                            form=form, siasn_form=siasn_form)  # fmt: skip
             db.session.commit()
             if not changed:
                 flash(_("Nothing was changed."), "info")
@@ -682,4 +684,40 @@ def organiser(course):
             else:
                 flash(_("The course no longer names a co-organiser."), "success")
             return redirect(url_for(".organiser", slug=course.slug))
-    return page("authoring/organiser.html", course, draft=drafts.draft_for(course), form=form)
+    return page("authoring/organiser.html", course, draft=drafts.draft_for(course), form=form,
+                siasn_form=siasn_form)  # fmt: skip
+
+
+def _siasn_form(course, **data):
+    from ..siasn import course_types, type_label
+
+    types = course_types()
+    form = SiasnTypeForm(siasn_type_id=course.siasn_type_id or 0, **data)
+    default = type_label(int(current_app.config["SIASN_JENIS_DIKLAT_ID"]), types)
+    form.set_choices([(key, type_label(key, types)) for key in types], default)
+    return form
+
+
+@bp.route("/<slug>/siasn-type", methods=["POST"])
+@course_view
+def siasn_type(course):
+    """The course's SIASN course type: the jenisDiklatId and jenisKursusSertipikat of its
+    course records in the SIASN export. Applies at once, like the co-organiser."""
+    if not may_manage(me(), course):
+        abort(403)
+    form = _siasn_form(course)
+    if form.validate_on_submit():
+        try:
+            changed = svc.set_siasn_type(me(), course, form.siasn_type_id.data or None)
+        except svc.Refused as exc:
+            db.session.rollback()
+            form.siasn_type_id.errors = [str(exc.message)]
+        else:
+            db.session.commit()
+            flash(_("The SIASN course type is saved.") if changed else _("Nothing was changed."),
+                  "success" if changed else "info")  # fmt: skip
+            return redirect(url_for(".organiser", slug=course.slug))
+    other = CoOrganiserForm(partner_id=course.partner_id or 0, formdata=None)
+    other.set_choices(svc.co_organiser_choices(course))
+    return page("authoring/organiser.html", course, draft=drafts.draft_for(course), form=other,
+                siasn_form=form), 400  # fmt: skip

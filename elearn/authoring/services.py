@@ -221,6 +221,23 @@ def set_co_organiser(actor, course, partner_id):
     return True
 
 
+def set_siasn_type(actor, course, type_id):
+    """Set the course's SIASN course type (None: the instance's default); audited. Returns
+    False when nothing changed. Only a type of the instance's list may be chosen."""
+    from ..siasn import course_types
+
+    if type_id is not None and type_id not in course_types():
+        raise Refused(_l("Choose a course type from the list."))
+    if course.siasn_type_id == type_id:
+        return False
+    old = course.siasn_type_id
+    course.siasn_type_id = type_id
+    db.session.flush()
+    audit(actor, "course.siasn_type", course, slug=course.slug,
+          changes={"siasn_type_id": [old, type_id]})  # fmt: skip
+    return True
+
+
 # Import ------------------------------------------------------------------------------------------
 @dataclass
 class ImportCheck:
