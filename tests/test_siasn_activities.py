@@ -181,3 +181,31 @@ def test_a_learner_cannot_set_the_course_type(client, agency, login_as):
                            data={"csrf_token": token, "siasn_type_id": "8"})  # fmt: skip
     assert response.status_code in (403, 404), response.status_code
     assert db.session.get(Course, agency.course.id).siasn_type_id is None
+
+
+def test_a_package_may_state_the_course_type(app, tmp_path):
+    """`siasn_type` in course.yml sets the course's type on import; a type outside the
+    instance's list is a problem in Indonesian and nothing is imported."""
+    from factories_course import course_files
+
+    from elearn.content.importer import import_package
+    from elearn.content.package import load_package
+
+    def package(slug, extra):
+        folder = tmp_path / f"{slug}-{extra.strip().replace(' ', '')}"
+        for rel, text in course_files(slug).items():
+            (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+            (folder / rel).write_text(text + extra if rel == "course.yml" else text, "utf-8")
+        return load_package(folder)
+
+    pkg, problems = package("bimtek-arsip", "siasn_type: 8\n")
+    assert problems == []
+    course = import_package(pkg).course
+    db.session.commit()
+    assert course.siasn_type_id == 8
+    _pkg, problems = package("bimtek-lain", "siasn_type: 99\n")
+    assert [str(p) for p in problems] == [
+        "course.yml:14: siasn_type 99 tidak ada dalam daftar jenis kursus SIASN instansi ini "
+        "(1, 2, 3, 4, 5, 6, 7, 8, 9, 10)"
+    ]
+    assert db.session.scalar(select(Course).where(Course.slug == "bimtek-lain")) is None

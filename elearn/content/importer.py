@@ -72,6 +72,8 @@ def import_package(package, actor=None):
     builder = _VersionBuilder(package, course, number)
     version = builder.build(actor)
     course.current_version = version
+    if package.siasn_type is not None:  # stated in course.yml; otherwise as chosen on the course
+        course.siasn_type_id = package.siasn_type
     db.session.flush()
     audit(
         actor,

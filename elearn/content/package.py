@@ -49,6 +49,7 @@ COURSE_KEYS = frozenset(
         "competencies",
         "pretest",
         "final_exam",
+        "siasn_type",
     }
 )
 COMPETENCY_KEYS = frozenset({"name", "kind", "level", "code"})
@@ -245,6 +246,7 @@ class _Loader:
             category=course["category"],
             authors=course["authors"],
             competencies=course["competencies"],
+            siasn_type=course["siasn_type"],
             modules=module_specs,
             pretest=pretest,
             final_exam=final,
@@ -262,6 +264,21 @@ class _Loader:
         return sorted(unique, key=lambda p: (p.file, p.line or 0, p.message))
 
     # course.yml ----------------------------------------------------------------------------------
+    def siasn_type(self, doc):
+        """The course's SIASN course type (jenisDiklatId), one of the instance's list; None:
+        not stated (the course keeps the type chosen on its organiser page)."""
+        value = doc.integer("siasn_type", default=None, low=1, high=9999)
+        if value is None or not has_app_context():
+            return value
+        from ..siasn import course_types
+
+        types = course_types()
+        if value not in types:
+            doc.report(M.SIASN_TYPE_UNKNOWN, "siasn_type", value=value,
+                       choices=", ".join(str(key) for key in types))  # fmt: skip
+            return None
+        return value
+
     def course_yml(self):
         text = self.text("course.yml")
         if text is None:
@@ -285,6 +302,7 @@ class _Loader:
             "category": doc.text("category", max_len=100),
             "authors": self.authors(doc),
             "competencies": self.competencies(doc),
+            "siasn_type": self.siasn_type(doc),
         }
         for key in ("pretest", "final_exam"):
             value = doc.text(key, default="")

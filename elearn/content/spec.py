@@ -143,6 +143,7 @@ class Package:
     source_yml: str
     files: dict[str, bytes]  # every file as stored: normalized text, or the asset's bytes
     content_hash: str
+    siasn_type: int | None = None  # jenisDiklatId; None: as chosen on the course
     warnings: list = field(default_factory=list)  # Problem(warning=True): imported anyway
 
     @property
