@@ -38,7 +38,9 @@ NOT_BOOL = "'{key}' harus true atau false"
 NOT_CHOICE = "'{key}' harus salah satu dari: {choices}"
 TOO_LONG = "'{key}' terlalu panjang (maksimal {limit} karakter)"
 NOT_LIST = "'{key}' harus berupa daftar"
-SIASN_TYPE_UNKNOWN = "siasn_type {value} tidak ada dalam daftar jenis kursus SIASN instansi ini ({choices})"
+SIASN_TYPE_UNKNOWN = (
+    "siasn_type {value} tidak ada dalam daftar jenis kursus SIASN instansi ini ({choices})"
+)
 BAD_SLUG = "slug '{value}' tidak sah: gunakan huruf kecil, angka dan tanda hubung (-)"
 
 # Package structure ----------------------------------------------------------------------------
