@@ -201,6 +201,10 @@ class DefaultConfig:
     # --- api ---
 
     # --- credentials ---
+    # Ed25519 signing key of the Open Badges credentials (default: instance/ed25519_key.pem).
+    CREDENTIALS_KEY_PATH = None
+    # Issuer name in the credentials' Profile (default: INSTANCE_NAME).
+    CREDENTIALS_ISSUER_NAME = None
 
     # --- xapi ---
 

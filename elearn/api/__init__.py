@@ -1,4 +1,4 @@
-"""The JSON API under /api/v1 (issue 17)."""
+"""The JSON API under /api/v1: not built yet (the package is registered)."""
 
 
 def init_api(app):

@@ -273,6 +273,9 @@ def render_pdf(cert, verify_url, logo=None, timezone="Asia/Jakarta", co_organise
 
     _verification_block(pdf, cert, verify_url)
     _signatory_block(pdf, cert, issued_at)
+    from ..credentials.pdf import embed_credential  # the Open Badge rides along
+
+    embed_credential(pdf, cert)
     return bytes(pdf.output())
 
 

@@ -94,7 +94,14 @@ def verify_number(number):
         return render_template(
             "certificates/not_found.html", number=number, form=VerifyForm(formdata=None)
         ), 404
-    return render_template("certificates/verified.html", cert=cert, info=public_view(cert))
+    from ..credentials.services import certificate_check
+
+    return render_template(
+        "certificates/verified.html",
+        cert=cert,
+        info=public_view(cert),
+        credential=certificate_check(cert),
+    )
 
 
 @bp.route("/verify/<number>.json")

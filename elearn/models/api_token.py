@@ -1,1 +1,1 @@
-"""Tables of issue 17 (api_token)."""
+"""API tokens of people and services: no table yet."""

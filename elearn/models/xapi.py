@@ -1,1 +1,1 @@
-"""Tables of issue 17 (xapi)."""
+"""The xAPI outbox: no table yet."""
