@@ -97,6 +97,10 @@ def create_app(test_config=None):
 
     app.register_blueprint(activities_bp)
 
+    from .offline.routes import bp as offline_bp
+
+    app.register_blueprint(offline_bp)
+
     # Before the queue is built: these declare jobs of their own.
     from .api import init_api
     from .credentials import init_credentials

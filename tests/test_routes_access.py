@@ -11,10 +11,19 @@ PUBLIC = {
     "auth.reset_request",
     "auth.reset_password",
     "healthz",
+    # Open Badges credentials: public like the certificate verification.
+    "credentials.did_document",
+    "credentials.status_list",
+    "credentials.credential",
     "main.set_language",
     "certificates.verify",
     "certificates.verify_number",
     "certificates.verify_json",
+    # What installs and what shows offline carries nothing of a user.
+    "offline.manifest",
+    "offline.service_worker",
+    "offline.offline_page",
+    "offline.quiz_offline_page",
 }
 ROLES = ["learner", "instructor", "supervisor", "admin"]
 

@@ -86,6 +86,10 @@ def logout():
             db.session.commit()
         logout_user()
         flash(_("You have signed out."), "info")
+        response = redirect(url_for("auth.login"))
+        # Shared office PCs: the saved courses and the offline queue leave with the learner.
+        response.headers["Clear-Site-Data"] = '"cache", "storage"'
+        return response
     return redirect(url_for("auth.login"))
 
 

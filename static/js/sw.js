@@ -1,0 +1,74 @@
+/* The service worker: pages from the network first; offline, the signed-in learner's saved
+   lessons (caches named "elearn-u<user id>-..."), else the offline page. Quizzes and exams
+   stay online only. Nothing of one user is ever looked up for another: the page records who is
+   signed in (elearn-meta), and sign-out deletes every cache. */
+"use strict";
+
+const SHELL = "elearn-shell-v1";
+const META = "elearn-meta";
+const OFFLINE_PAGE = "/offline";
+const QUIZ_PAGE = "/offline/quiz";
+const ONLINE_ONLY = ["/quizzes/", "/attempts/"];
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(SHELL)
+      .then((cache) => cache.addAll([OFFLINE_PAGE, QUIZ_PAGE, "/static/css/app.css"]))
+      .then(() => self.skipWaiting())
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(self.clients.claim());
+});
+
+async function currentUser() {
+  const meta = await caches.open(META);
+  const answer = await meta.match("/__offline/user");
+  return answer ? (await answer.text()).trim() : "";
+}
+
+async function savedCopy(request) {
+  const user = await currentUser();
+  if (!user) return undefined;
+  const prefix = "elearn-u" + user + "-";
+  const names = (await caches.keys()).filter((name) => name.startsWith(prefix));
+  for (const name of names) {
+    const cache = await caches.open(name);
+    const hit = await cache.match(request, {ignoreVary: true});
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+async function page(request) {
+  try {
+    return await fetch(request);
+  } catch (error) {
+    const path = new URL(request.url).pathname;
+    const shell = await caches.open(SHELL);
+    if (ONLINE_ONLY.some((prefix) => path.startsWith(prefix))) {
+      return (await shell.match(QUIZ_PAGE)) || Response.error();
+    }
+    return (await savedCopy(request)) || (await shell.match(OFFLINE_PAGE)) || Response.error();
+  }
+}
+
+async function file(request) {
+  try {
+    return await fetch(request);
+  } catch (error) {
+    return (await savedCopy(request)) || (await caches.match(request, {cacheName: SHELL})) ||
+      Response.error();
+  }
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET" || new URL(request.url).origin !== self.location.origin) return;
+  if (request.mode === "navigate") {
+    event.respondWith(page(request));
+  } else if (!request.url.endsWith(".json")) {
+    event.respondWith(file(request));
+  }
+});

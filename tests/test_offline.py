@@ -1,0 +1,106 @@
+"""Issue 18 over HTTP: the manifest, /sw.js, a course's offline list (only for its learners, with
+sizes from the stored HTML), marks sent with a fresh token from a fetch, and sign-out."""
+
+import pytest
+from factories_course import enrol, import_course, write_course
+from sqlalchemy import func, select
+
+from elearn.extensions import db
+from elearn.models import Lesson, LessonProgress
+from elearn.offline.services import PAGE_CHROME_BYTES
+
+L1 = "modul/pelajaran-1"
+
+
+@pytest.fixture
+def course(app, tmp_path):
+    return import_course(write_course(tmp_path, "uji", title="Kursus Uji", jp=3, lessons=3))
+
+
+def test_manifest_is_installable(client):
+    answer = client.get("/manifest.webmanifest")
+    assert answer.status_code == 200
+    assert answer.mimetype == "application/manifest+json"
+    data = answer.get_json()
+    assert data["display"] == "standalone" and data["lang"] == "id"
+    assert {"192x192", "512x512"} <= {icon["sizes"] for icon in data["icons"]}
+    assert any(icon.get("purpose") == "maskable" for icon in data["icons"])
+    for icon in data["icons"]:
+        assert client.get(icon["src"]).status_code == 200
+
+
+def test_service_worker_from_the_root_never_cached(client):
+    answer = client.get("/sw.js")
+    assert answer.status_code == 200
+    assert answer.mimetype == "text/javascript"
+    assert answer.headers["Cache-Control"] == "no-cache"
+    assert answer.headers["Service-Worker-Allowed"] == "/"
+    assert b'addEventListener("fetch"' in answer.data
+
+
+def test_offline_pages_carry_nothing_of_a_user(client, make_user, login_as):
+    login_as(make_user(full_name="Rahasia Pengguna"))
+    for url, text in (("/offline", "Anda sedang offline"), ("/offline/quiz", "Kuis memerlukan")):
+        html = client.get(url).get_data(as_text=True)
+        assert text in html
+        assert "Rahasia Pengguna" not in html and "csrf_token" not in html
+
+
+def test_offline_list_only_for_enrolled_learners(client, make_user, login_as, course):
+    assert client.get("/learn/uji/offline.json").status_code in (302, 401)
+    login_as(make_user())
+    assert client.get("/learn/uji/offline.json").status_code == 404
+    assert client.get("/learn/nope/offline.json").status_code == 404
+    enrol(client, "uji")
+    data = client.get("/learn/uji/offline.json").get_json()
+    assert data["version"] == 1
+    lesson_urls = [u for u in data["urls"] if u["url"].startswith("/learn/uji/")]
+    assert [u["url"] for u in lesson_urls] == [f"/learn/uji/modul/pelajaran-{i}" for i in (1, 2, 3)]
+    body = db.session.scalar(select(func.length(Lesson.body_html)).where(Lesson.key == L1))
+    assert lesson_urls[0]["bytes"] == body + PAGE_CHROME_BYTES
+    assert data["bytes"] == sum(u["bytes"] for u in data["urls"])
+    assert any(u["url"] == "/static/css/app.css" for u in data["urls"])
+    assert data["size"].startswith("±") and data["size"].endswith(" kB")
+    assert data["cache"].startswith(f"elearn-u{data['cache'].split('-u')[1].split('-')[0]}-")
+
+
+def test_size_label_in_the_page_language(app):
+    from elearn.offline.routes import size_label
+
+    with app.test_request_context():
+        assert size_label(1_234_567) == "±1,2 MB"
+        assert size_label(45_400) == "±45 kB"
+
+
+def test_queued_mark_with_a_fresh_token_counts_once(client, make_user, login_as, course):
+    learner = make_user()
+    login_as(learner)
+    enrol(client, "uji")
+    for _ in range(2):  # the same lesson sent twice (queued offline, then again)
+        token = client.get("/offline/csrf.json").get_json()["token"]
+        answer = client.post(f"/learn/uji/{L1}/done", headers={"X-CSRFToken": token},
+                             data={"csrf_token": token})  # fmt: skip
+        assert answer.status_code == 302
+    rows = db.session.scalars(
+        select(LessonProgress).where(LessonProgress.user_id == learner.id)
+    ).all()
+    assert [(r.lesson_key, r.completed_at is not None) for r in rows] == [(L1, True)]
+    assert client.post(f"/learn/uji/{L1}/done").status_code == 400  # still no mark without CSRF
+
+
+def test_sign_out_clears_the_site_data(client, make_user, login_as):
+    login_as(make_user())
+    token = client.get("/offline/csrf.json").get_json()["token"]
+    answer = client.post("/logout", data={"csrf_token": token})
+    assert answer.status_code == 302
+    assert answer.headers["Clear-Site-Data"] == '"cache", "storage"'
+
+
+def test_pages_link_the_manifest_and_the_offline_script(client, make_user, login_as, course):
+    login_as(make_user())
+    enrol(client, "uji")
+    html = client.get("/courses/uji").get_data(as_text=True)
+    assert 'rel="manifest"' in html and "js/offline.js" in html
+    assert 'data-offline-course="/learn/uji/offline.json"' in html
+    assert "Simpan untuk dibaca offline" in html
+    assert "data-offline-done" in client.get(f"/learn/uji/{L1}").get_data(as_text=True)
