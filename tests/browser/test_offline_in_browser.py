@@ -1,6 +1,6 @@
-"""Issue 18 in real Chromium with its offline emulation: save a course, read every lesson offline,
-mark two done, back online both are counted once; the quiz page offline explains itself; sign-out
-leaves nothing saved."""
+"""Reading offline in real Chromium with its offline emulation: save a course, read every
+lesson offline, mark two done, back online both are counted once; the quiz page offline explains
+itself; sign-out leaves nothing saved; a republished course replaces the saved copy."""
 
 import pytest
 from browser_steps import sign_in
@@ -78,3 +78,25 @@ def test_save_read_offline_sync_and_sign_out(live_server, page, learner):
     state = page.evaluate(CACHE_STATE)
     assert state == {"names": [], "queued": 0}
     assert page.csp_errors == []
+
+
+def test_a_republished_course_replaces_the_saved_copy(live_server, page, learner, tmp_path):
+    sign_in(page, live_server, learner.email, PASSWORD)
+    page.goto(f"{live_server}/courses/uji")
+    page.get_by_role("button", name="Daftar").click()
+    page.wait_for_load_state("networkidle")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.get_by_role("button", name="Simpan untuk dibaca offline").click()
+    expect(page.locator("[data-offline-note]")).to_contain_text("Disimpan untuk dibaca offline")
+
+    # The instructor publishes a new version with new lesson text.
+    import_course(write_course(tmp_path, "uji", title="Kursus Uji", lessons=3, quizzes=True,
+                               body="Isi baru {key}."))  # fmt: skip
+    page.goto(f"{live_server}/courses/uji")  # online: the saved copy is replaced
+    expect(page.locator("[data-offline-note]")).to_contain_text(
+        "Versi baru kursus ini telah diterbitkan: salinan tersimpan telah diperbarui."
+    )
+    page.context.set_offline(True)
+    page.goto(f"{live_server}/learn/uji/{LESSONS[0]}")
+    expect(page.locator(".prose")).to_contain_text(f"Isi baru {LESSONS[0]}")
+    page.context.set_offline(False)
