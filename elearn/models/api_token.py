@@ -1,4 +1,4 @@
-"""Tables of issue 17: API tokens of people and services (only a hash of the secret is kept)."""
+"""API tokens of people and services (only a hash of the secret is kept)."""
 
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
