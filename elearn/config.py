@@ -207,5 +207,14 @@ class DefaultConfig:
     CREDENTIALS_ISSUER_NAME = None
 
     # --- xapi ---
+    # Learning events as xAPI statements to a Learning Record Store, off by default. The
+    # statements wait in the database and the worker sends them in batches (never a page).
+    XAPI_ENABLED = False
+    XAPI_ENDPOINT = ""  # e.g. https://lrs.example.go.id/xAPI (…/statements is appended)
+    XAPI_KEY = ""
+    XAPI_SECRET = ""
+    XAPI_BATCH_SIZE = 50
+    XAPI_TIMEOUT_SECONDS = 10
+    XAPI_RETRY_MAX_SECONDS = 3600  # backoff 30 s, 60 s, 120 s … up to this
 
     # --- siasn ---

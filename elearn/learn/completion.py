@@ -14,6 +14,7 @@ from ..extensions import db
 from ..models import Attempt, Completion, Enrollment, LessonProgress, QuizRole
 from ..surveys.taking import on_completion
 from ..timeutil import utcnow
+from ..xapi import statements as xapi
 from .outline import outline_for
 
 
@@ -102,6 +103,8 @@ def record_completion(enrollment, version):
         ["user_id", "course_id"],
     )
     completion = existing_completion(enrollment)
+    if inserted:
+        xapi.record_completed(completion)
     # Only the request that recorded the completion issues, in the same transaction: a later
     # visit must not bring back a certificate an admin revoked. A course that requires its
     # reaction survey issues when the answers are sent (surveys.taking).

@@ -24,6 +24,7 @@ from ..models import (
 )
 from ..supervision.assignments import assignments_for
 from ..timeutil import as_utc, local_time, utcnow
+from ..xapi import statements as xapi
 from .completion import enrollment_for, evaluate
 from .jp import JPBySource, jp_by_source, jp_earned, year_bounds  # noqa: F401 (year_bounds: read from here too)
 from .outline import outline_for, outlines_for, version_info
@@ -123,6 +124,8 @@ def enroll(user, course, source=EnrollmentSource.SELF):
         },
         ["user_id", "course_id"],
     )
+    if created:
+        xapi.record_launched(user.id, course)
     return enrollment_for(user.id, course.id), created
 
 
@@ -338,6 +341,7 @@ def open_lesson(enrollment, course, item, progress, now=None):
             ["user_id", "course_id", "lesson_key"],
         )
         progress.viewed.add(item.key)
+        xapi.record_experienced(enrollment.user_id, course, item)
         changed = True
     last = as_utc(enrollment.last_activity_at)
     if enrollment.last_item_key != item.key or last is None or now - last >= ACTIVITY_RESOLUTION:

@@ -31,6 +31,7 @@ from ..models import (
     QuizRole,
     ShowAnswers,
 )
+from ..xapi import statements as xapi
 from . import types as qtypes
 
 CENT = Decimal("0.01")
@@ -408,6 +409,7 @@ def start_attempt(user_id, course, quiz, enrollment, now, grace, rng=None, conte
         # learner is sent to reads the attempt with everything else it shows.
         if insert_if_absent(Attempt, values, None):
             _touch(enrollment, quiz.key, now)
+            xapi.record_attempted(user_id, course, quiz, last + 1)
             return last + 1, True
     raise QuizRefused("busy", _l("The quiz is busy. Try again in a moment."))
 
@@ -675,6 +677,7 @@ def grade_attempt(attempt, questions, answers, late, now):
     attempt.passed = percent >= quiz.pass_mark
     attempt.late = late
     db.session.flush()
+    xapi.record_graded(attempt, rows)
     enrollment = enrollment_for(attempt.user_id, attempt.course_id)
     if enrollment is None:
         return False
