@@ -203,6 +203,8 @@ class DefaultConfig:
     # --- credentials ---
     # Ed25519 signing key of the Open Badges credentials (default: instance/ed25519_key.pem).
     CREDENTIALS_KEY_PATH = None
+    # Or the key itself (PEM text): the same on every app host, like SECRET_KEY.
+    CREDENTIALS_KEY = None
     # Issuer name in the credentials' Profile (default: INSTANCE_NAME).
     CREDENTIALS_ISSUER_NAME = None
 

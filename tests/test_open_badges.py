@@ -154,6 +154,26 @@ def test_did_document_and_key_file(client, app):
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
 
 
+def test_hosts_sharing_one_configured_key_publish_and_verify_alike(client, app, cert):
+    """Several app hosts sign with the key of ELEARN_CREDENTIALS_KEY, not each its own file."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    before = client.get("/.well-known/did.json").get_json()["verificationMethod"][0]
+    shared = Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()  # fmt: skip
+    app.config["CREDENTIALS_KEY"] = shared.strip().replace("\n", "\\n")  # one line, as in a file
+    after = client.get("/.well-known/did.json").get_json()["verificationMethod"][0]
+    assert after["publicKeyMultibase"] != before["publicKeyMultibase"]
+    with app.app_context():
+        expected = keys.public_key_multibase(
+            serialization.load_pem_private_key(shared.encode(), None).public_key()
+        )
+    assert after["publicKeyMultibase"] == expected
+
+
 def test_loader_serves_only_bundled_contexts():
     assert proof.document_loader(proof.VC_V2)["document"]["@context"]
     with pytest.raises(jsonld.JsonLdError):

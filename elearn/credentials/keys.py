@@ -1,4 +1,9 @@
-"""The instance's Ed25519 key: generated on first use into instance/ (owner-readable only)."""
+"""The instance's Ed25519 key that signs the credentials.
+
+CREDENTIALS_KEY (the PEM text, e.g. from ELEARN_CREDENTIALS_KEY) comes first: several app hosts
+must sign with one key, so production sets it like the secret key. Without it, the key file
+(CREDENTIALS_KEY_PATH, default instance/ed25519_key.pem) is read, and generated on first use
+(owner-readable only, written whole before it appears, so a second worker never reads half)."""
 
 import os
 from pathlib import Path
@@ -17,6 +22,10 @@ def key_path():
 
 
 def private_key():
+    pem = current_app.config.get("CREDENTIALS_KEY")
+    if pem:  # an environment file may carry the PEM's line breaks as \n
+        pem = pem.strip().replace("\\n", "\n")
+        return serialization.load_pem_private_key(pem.encode("ascii"), password=None)
     path = key_path()
     if not path.exists():
         key = Ed25519PrivateKey.generate()
@@ -26,13 +35,16 @@ def private_key():
             serialization.NoEncryption(),
         )
         path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(pem)
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another worker wrote it first
+            os.link(tmp, path)  # atomic; fails when another worker's key is already there
+        except FileExistsError:
             pass
-        else:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(pem)
+        finally:
+            tmp.unlink()
     return serialization.load_pem_private_key(path.read_bytes(), password=None)
 
 
