@@ -320,7 +320,9 @@ def test_draft_changes_are_invisible_to_learners_until_published(app, client, te
         )
         enrol(other, SLUG)
         page = other.get(f"/learn/{SLUG}/nilai-dasar/mengenal-berakhlak").get_data(as_text=True)
-        assert "Nilai dasar <strong>ASN</strong>" in page and "baru" not in page
+        assert (
+            "Nilai dasar <strong>ASN</strong>" in page and "Teks <strong>baru</strong>" not in page
+        )
         assert mark_done(other, SLUG, "nilai-dasar/mengenal-berakhlak").status_code == 302
 
         assert publish(client).status_code == 302

@@ -161,6 +161,21 @@
     show();
   }
 
+  function enqueue(url) {
+    const items = queue().filter((u) => u !== url);
+    items.push(url);
+    localStorage.setItem(queueKey, JSON.stringify(items));
+    status(t("queued"));
+  }
+
+  // The service worker sent the learner back here after a "Tandai selesai" it could not send.
+  if (user && location.hash === "#queued-offline") {
+    history.replaceState(null, "", location.pathname + location.search);
+    document.addEventListener("DOMContentLoaded", () => {
+      enqueue(new URL(location.pathname + "/done", location.origin).href);
+    });
+  }
+
   document.addEventListener("submit", (event) => {
     const form = event.target;
     if (form.matches("[data-offline-signout]") || form.action.endsWith(me.dataset.logout)) {
@@ -169,10 +184,7 @@
       clearAll().finally(() => { form.dataset.cleared = "1"; form.submit(); });
     } else if (form.matches("[data-offline-done]") && !navigator.onLine && user) {
       event.preventDefault();
-      const items = queue().filter((u) => u !== form.action);
-      items.push(form.action);
-      localStorage.setItem(queueKey, JSON.stringify(items));
-      status(t("queued"));
+      enqueue(form.action);
     }
   }, true);
 

@@ -63,9 +63,28 @@ async function file(request) {
   }
 }
 
+// "Tandai selesai" sent while the link is down (the page's own script queues it when the
+// browser knows it is offline; this catches the rest): back to the lesson, which queues it.
+const DONE = /^\/learn\/.+\/done$/;
+
+async function done(request) {
+  try {
+    return await fetch(request);
+  } catch (error) {
+    const lesson = new URL(request.url).pathname.replace(/\/done$/, "");
+    return Response.redirect(lesson + "#queued-offline", 303);
+  }
+}
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
-  if (request.method !== "GET" || new URL(request.url).origin !== self.location.origin) return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (request.method === "POST" && request.mode === "navigate" && DONE.test(url.pathname)) {
+    event.respondWith(done(request));
+    return;
+  }
+  if (request.method !== "GET") return;
   if (request.mode === "navigate") {
     event.respondWith(page(request));
   } else if (!request.url.endsWith(".json")) {
