@@ -104,3 +104,19 @@ def test_pages_link_the_manifest_and_the_offline_script(client, make_user, login
     assert 'data-offline-course="/learn/uji/offline.json"' in html
     assert "Simpan untuk dibaca offline" in html
     assert "data-offline-done" in client.get(f"/learn/uji/{L1}").get_data(as_text=True)
+
+
+def test_background_answers_never_write_the_session_cookie(app, client, make_user, login_as):
+    """The service worker fetches its shell while a sign-in is in flight, with the cookie of
+    the sign-in page: the answer must not write that older cookie back over the new one."""
+    client.get("/login")
+    before = client.get_cookie("session").value
+    login_as(make_user())
+    late = app.test_client()  # the request sent before the sign-in answered
+    late.set_cookie("session", before)
+    for path in ("/offline", "/offline/quiz", "/sw.js", "/manifest.webmanifest",
+                 "/static/css/app.css"):  # fmt: skip
+        response = late.get(path)
+        assert response.status_code == 200, path
+        assert "Set-Cookie" not in response.headers, path
+    assert "session=" in late.get("/courses/").headers.get("Set-Cookie", "")  # a page does

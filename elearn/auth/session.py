@@ -4,6 +4,8 @@ import functools
 import hashlib
 import secrets
 
+from flask import request
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload
@@ -11,8 +13,26 @@ from sqlalchemy.orm import joinedload
 from ..extensions import db, login_manager
 from ..timeutil import utcnow
 
+# Answers that never write the session cookie. A browser (its service worker above all) fetches
+# these in the background; the cookie such a request was sent with is often older than a sign-in
+# or sign-out that finished meanwhile, and writing it back would undo that.
+COOKIELESS_ENDPOINTS = frozenset(
+    {"static", "offline.service_worker", "offline.offline_page", "offline.quiz_offline_page",
+     "offline.manifest"}
+)  # fmt: skip
+
+
+class CookieSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed cookie session, left alone by the background answers above."""
+
+    def save_session(self, app, session, response):
+        if request.endpoint in COOKIELESS_ENDPOINTS:
+            return
+        super().save_session(app, session, response)
+
 
 def init_login(app):
+    app.session_interface = CookieSessionInterface()
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to open this page.")

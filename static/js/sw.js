@@ -13,7 +13,10 @@ const ONLINE_ONLY = ["/quizzes/", "/attempts/"];
 self.addEventListener("install", (event) => {
   event.waitUntil(
     caches.open(SHELL)
-      .then((cache) => cache.addAll([OFFLINE_PAGE, QUIZ_PAGE, "/static/css/app.css"]))
+      // Without cookies: the shell is the same for everyone, and an answer to a request sent
+      // with the cookie of a sign-in page must never write that cookie back.
+      .then((cache) => cache.addAll([OFFLINE_PAGE, QUIZ_PAGE, "/static/css/app.css"]
+        .map((url) => new Request(url, {credentials: "omit"}))))
       .then(() => self.skipWaiting())
   );
 });
