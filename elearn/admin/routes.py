@@ -18,7 +18,7 @@ from ..forms import EmptyForm
 from ..models import AuditLog, Certificate, Competency, PositionKind, SetupBatch, Unit, User
 from ..tabular import import_upload
 from ..urls import public_url
-from . import bp
+from . import api_tokens, bp  # noqa: F401 (api_tokens: its pages)
 from .forms import ImportForm, SetupLinksForm, UnitForm, UserFilterForm, UserForm
 from .importer import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, import_users
 from .services import (
