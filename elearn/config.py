@@ -199,6 +199,13 @@ class DefaultConfig:
     BACKUP_PG_BIN_DIR = ""
 
     # --- api ---
+    # The JSON API under /api/v1 (elearn/api), documented at /api/v1/openapi.json.
+    API_TITLE = "elearn API"
+    API_VERSION = "1"
+    OPENAPI_VERSION = "3.1.0"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    API_RATE_LIMIT = "600 per minute"  # per token
 
     # --- credentials ---
     # Ed25519 signing key of the Open Badges credentials (default: instance/ed25519_key.pem).

@@ -38,6 +38,11 @@ def select_locale():
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI commands speak the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if request.path.startswith("/api/"):  # tokens, no session: the client's Accept-Language
+        return (
+            request.accept_languages.best_match(languages)
+            or current_app.config["BABEL_DEFAULT_LOCALE"]
+        )
     user_locale = _signed_in_locale()
     if user_locale in languages:
         return user_locale

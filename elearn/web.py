@@ -14,6 +14,8 @@ from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
 
+from .api.problems import is_api_request, problem
+
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
@@ -172,7 +174,9 @@ def db_unavailable_response(error):
         )
     else:
         message = _("The service is being restored. Try again in a moment.")
-    if _wants_json():
+    if is_api_request():
+        response = problem(503, title, message, **({"saved": False} if write else {}))
+    elif _wants_json():
         body = {"error": "unavailable", "title": title, "message": message}
         body["retry_after"] = retry_after
         if write:
@@ -249,6 +253,8 @@ def init_web(app):
         return response
 
     def error_page(status, title, message):
+        if is_api_request():
+            return problem(status, title, message), status
         if _wants_json():
             return jsonify(error=title, message=message), status
         return render_template(

@@ -24,7 +24,11 @@ PUBLIC = {
     "offline.service_worker",
     "offline.offline_page",
     "offline.quiz_offline_page",
+    # The API's description (no data): what an HR system's developer reads first.
+    "api-docs.openapi_json",
 }
+# The JSON API: a bearer token, never a session (tests/test_api.py).
+API_BLUEPRINTS = ("api_people.", "api_learning.", "api_certificates.")
 ROLES = ["learner", "instructor", "supervisor", "admin"]
 
 
@@ -48,6 +52,10 @@ def test_every_route_is_public_or_needs_sign_in(app, client):
         if rule.endpoint in PUBLIC:
             continue
         response = client.get(_url(app, rule))
+        if rule.endpoint.startswith(API_BLUEPRINTS):
+            assert response.status_code == 401, rule.endpoint
+            assert response.mimetype == "application/problem+json", rule.endpoint
+            continue
         assert response.status_code == 302, rule.endpoint
         assert response.headers["Location"].startswith("/login"), rule.endpoint
 

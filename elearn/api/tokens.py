@@ -13,6 +13,7 @@ from ..models.user import audit
 from ..timeutil import utcnow
 
 PREFIX = "elr_"
+LAST_USED_STEP = timedelta(minutes=1)
 
 
 def hash_secret(secret):
@@ -53,8 +54,17 @@ def token_for_secret(secret, now=None):
         return None
     if token.expires_at is not None and token.expires_at <= now:
         return None
-    token.last_used_at = now
     return token
+
+
+def touch(token, now=None):
+    """Stamp the token as used now (at most once a minute: not a write on every request);
+    True when it changed (the caller commits)."""
+    now = now or utcnow()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_STEP:
+        token.last_used_at = now
+        return True
+    return False
 
 
 def revoke_token(actor, token):

@@ -15,7 +15,8 @@ from ..timeutil import utcnow
 
 # Answers that never write the session cookie. A browser (its service worker above all) fetches
 # these in the background; the cookie such a request was sent with is often older than a sign-in
-# or sign-out that finished meanwhile, and writing it back would undo that.
+# or sign-out that finished meanwhile, and writing it back would undo that. The API (bearer
+# tokens) never writes one either.
 COOKIELESS_ENDPOINTS = frozenset(
     {"static", "offline.service_worker", "offline.offline_page", "offline.quiz_offline_page",
      "offline.manifest"}
@@ -26,7 +27,7 @@ class CookieSessionInterface(SecureCookieSessionInterface):
     """Flask's signed cookie session, left alone by the background answers above."""
 
     def save_session(self, app, session, response):
-        if request.endpoint in COOKIELESS_ENDPOINTS:
+        if request.endpoint in COOKIELESS_ENDPOINTS or request.path.startswith("/api/"):
             return
         super().save_session(app, session, response)
 

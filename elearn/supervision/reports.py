@@ -337,13 +337,20 @@ def siasn_statement(viewer, start, end, unit=None, course_id=None):
 def siasn_rows(viewer, start, end, unit=None, course_id=None):
     """SIASN records (SIASN_FIELDS + SIASN_EXTRA), streamed: each person's completions and
     approved activities by end date."""
+    stmt = siasn_statement(viewer, start, end, unit, course_id)
+    result = db.session.execute(stmt.execution_options(yield_per=_STREAM))
+    for _person, records in siasn_records(result):
+        yield from records
+
+
+def siasn_records(result):
+    """(user id, [SIASN record]) per person of siasn_statement's rows (grouped by person),
+    each person's records by end date."""
     cfg = current_app.config
     course_codes = CourseCodes()
     institution, agency = cfg["INSTANCE_NAME"], cfg["SIASN_INSTANSI_ID"]
-    stmt = siasn_statement(viewer, start, end, unit, course_id)
-    result = db.session.execute(stmt.execution_options(yield_per=_STREAM))
     zone = _zone()
-    for _person, group in groupby(result, key=lambda r: r.user_id):
+    for person, group in groupby(result, key=lambda r: r.user_id):
         records = []
         for r in group:
             if r.source == "course":
@@ -370,5 +377,4 @@ def siasn_rows(viewer, start, end, unit=None, course_id=None):
             ]
             records.append((finished, started, r.title, record))
         records.sort(key=lambda x: x[:3])
-        for *_key, record in records:
-            yield record
+        yield person, [record for *_key, record in records]
