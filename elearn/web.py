@@ -226,6 +226,11 @@ def _end_sessions_quietly(app):
             funcs[i] = end_session
 
 
+def _has_nul(values):
+    items = values.lists() if hasattr(values, "lists") else ((k, [v]) for k, v in values.items())
+    return any("\x00" in k or any("\x00" in str(v) for v in vs) for k, vs in items)
+
+
 def init_web(app):
     from .nav import nav_items
     from .urls import public_url
@@ -251,6 +256,21 @@ def init_web(app):
             # Pages depend on who is signed in: never let a shared proxy keep them.
             h.setdefault("Cache-Control", "no-store")
         return response
+
+    @app.before_request
+    def refuse_nul_characters():
+        # No field of this product holds a NUL character, and PostgreSQL refuses one in any
+        # text: a request carrying one is answered here, before it reaches the database.
+        parts = [request.args, request.view_args or {}]
+        if request.method in ("POST", "PUT", "PATCH") and request.mimetype != "application/json":
+            parts.append(request.form)
+        if "\x00" in request.path or any(_has_nul(p) for p in parts):
+            return error_page(
+                400,
+                _("Bad request"),
+                _("The request contains a NUL character, which no field accepts."),
+            )
+        return None
 
     def error_page(status, title, message):
         if is_api_request():

@@ -324,3 +324,18 @@ def test_a_page_costs_the_same_queries_whatever_the_data(client, agency, make_us
         answer = call(client, secret, path)
     assert len(answer.get_json()["items"]) > 3
     assert len(many) == len(few) <= 6, "\n".join(s[:60] for s in many)
+
+
+def test_a_nul_character_is_refused_before_the_database(client, agency):
+    secret = token_for(agency, service="simpeg", scopes=("reports:read", "people:sync"))
+    for path in ("/api/v1/courses/%00", "/api/v1/enrolments?course=%00",
+                 "/api/v1/people?unit=A%001"):  # fmt: skip
+        answer = call(client, secret, path)
+        assert answer.status_code == 400, path
+        assert answer.mimetype == "application/problem+json"
+    body = {"full_name": "Rina\x00", "email": "rina@example.go.id"}
+    answer = call(client, secret, f"/api/v1/people/{NEW_NIP}", "PUT", json=body,
+                  headers={"Accept-Language": "id"})  # fmt: skip
+    assert answer.status_code == 422
+    assert answer.get_json()["errors"]["full_name"] == ["Karakter NUL tidak diperbolehkan."]
+    assert db.session.scalar(select(func.count()).where(User.nip == NEW_NIP)) == 0

@@ -46,7 +46,7 @@ def test_fuzzed_requests_get_documented_answers(api_schema, bearer):
 
         @given(case=operation.as_strategy())
         @settings(
-            max_examples=15,
+            max_examples=25,
             deadline=None,
             suppress_health_check=list(HealthCheck),
             derandomize=True,

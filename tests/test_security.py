@@ -317,3 +317,25 @@ def test_files_of_a_restricted_course_follow_its_access_rule(app, client, make_u
     )
     db.session.commit()
     assert client.get(url).status_code == 200
+
+
+def test_a_nul_character_anywhere_is_a_clear_400(client, make_user, login_as):
+    """PostgreSQL refuses NUL in text: a request carrying one is answered before the
+    database, with the reason, and changes nothing."""
+    user = make_user(full_name="Sari Pelajar")
+    for url in ("/courses/?q=%00", "/certificates/verify?number=ELN%00", "/courses/a%00b"):
+        answer = client.get(url)
+        assert answer.status_code == 400, url
+        assert "karakter NUL" in answer.get_data(as_text=True)
+    token = csrf_token(client)
+    answer = client.post("/login", data={"csrf_token": token, "identifier": user.email + "\x00",
+                                         "password": PASSWORD})  # fmt: skip
+    assert answer.status_code == 400
+    login_as(user)
+    token = csrf_token(client, "/account/password")
+    answer = client.post("/account/password", data={
+        "csrf_token": token, "current_password": PASSWORD,
+        "new_password": "kata-sandi-baru\x00", "confirm": "kata-sandi-baru\x00",
+    })  # fmt: skip
+    assert answer.status_code == 400
+    assert db.session.get(User, user.id).check_password(PASSWORD)  # nothing changed

@@ -31,8 +31,19 @@ def _http_problem(error):
         errors = {}
         for fields in data["messages"].values():
             errors.update(fields if isinstance(fields, dict) else {"body": fields})
+        errors = {str(k): _texts(v) for k, v in errors.items()}
         return problem(status, title, _("Some values are not valid."), errors=errors)
     return problem(status, title, "" if status in _titles() else (error.description or ""))
+
+
+def _texts(messages):
+    """marshmallow's messages of one field as a list of plain texts (they may be lazy
+    translations, nested per list item or per key)."""
+    if isinstance(messages, dict):
+        return [f"{k}: {t}" for k, v in messages.items() for t in _texts(v)]
+    if isinstance(messages, (list, tuple)):
+        return [t for m in messages for t in _texts(m)]
+    return [str(messages)]
 
 
 def _bad_cursor(error):

@@ -1,13 +1,76 @@
 """The API's request and response shapes (marshmallow): flask-smorest reads them into the
 OpenAPI document and checks the requests against them."""
 
-from marshmallow import Schema, fields, validate
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema as BaseSchema
+from marshmallow import ValidationError, fields
+from marshmallow import validate as ma_validate
 
 from ..models.user import EmployeeType
 from .pagination import DEFAULT_LIMIT, MAX_LIMIT
 
-Str = fields.String
-Int = fields.Integer
+# The messages of a refused value, in the request's language (marshmallow's own are English).
+COMMON = {
+    "required": _l("This field is required."),
+    "null": _l("This field may not be null."),
+    "validator_failed": _l("Invalid value."),
+}
+
+
+def _no_nul(value):
+    if "\x00" in value:
+        raise ValidationError(_l("A NUL character is not allowed."))
+
+
+class Str(fields.String):
+    default_error_messages = COMMON | {
+        "invalid": _l("Not a valid text."),
+        "invalid_utf8": _l("Not a valid text."),
+    }
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        _no_nul(text)
+        return text
+
+
+class Int(fields.Integer):
+    default_error_messages = COMMON | {"invalid": _l("Not a valid whole number.")}
+
+
+class Bool(fields.Boolean):
+    default_error_messages = COMMON | {"invalid": _l("Not a valid true/false value.")}
+
+
+class Day(fields.Date):
+    default_error_messages = COMMON | {
+        "invalid": _l("Not a valid date (YYYY-MM-DD)."),
+        "format": _l("Not a valid date (YYYY-MM-DD)."),
+    }
+
+
+class Schema(BaseSchema):
+    error_messages = {"unknown": _l("Unknown field."), "type": _l("Invalid input type.")}
+
+
+class validate:
+    """marshmallow's validators with their messages in the request's language."""
+
+    @staticmethod
+    def Length(min=None, max=None):
+        if min is not None:
+            error = _l("Between {min} and {max} characters.")
+        else:
+            error = _l("At most {max} characters.")
+        return ma_validate.Length(min=min, max=max, error=error)
+
+    @staticmethod
+    def Range(min, max):
+        return ma_validate.Range(min, max, error=_l("From {min} to {max}."))
+
+    @staticmethod
+    def OneOf(choices):
+        return ma_validate.OneOf(choices, error=_l("One of: {choices}."))
 
 
 def nullable_str(**kw):
@@ -37,14 +100,12 @@ class UnitArgs(PageArgs):
 
 
 class PeriodArgs(UnitArgs):
-    from_ = fields.Date(
+    from_ = Day(
         data_key="from",
         load_default=None,
         metadata={"description": "First day (instance time zone), default 1 January."},
     )
-    to = fields.Date(
-        load_default=None, metadata={"description": "Last day (included), default today."}
-    )
+    to = Day(load_default=None, metadata={"description": "Last day (included), default today."})
 
 
 class CompletionArgs(PeriodArgs):
@@ -85,7 +146,7 @@ class PersonIn(Schema):
     position_kind = Str(load_default="", validate=validate.Length(max=40))
     grade = Str(load_default="", validate=validate.Length(max=10))
     supervisor_nip = nullable_str(load_default=None, validate=validate.Length(max=30))
-    active = fields.Boolean(load_default=True)
+    active = Bool(load_default=True)
 
 
 # Responses ---------------------------------------------------------------------------------------
@@ -105,7 +166,7 @@ class Person(Schema):
     position_kind = Str()
     grade = Str()
     supervisor_nip = nullable_str()
-    active = fields.Boolean()
+    active = Bool()
 
 
 class PersonPage(Page):
@@ -113,7 +174,7 @@ class PersonPage(Page):
 
 
 class PersonSaved(Person):
-    created = fields.Boolean(metadata={"description": "True when this call added the person."})
+    created = Bool(metadata={"description": "True when this call added the person."})
     changed = fields.List(Str(), metadata={"description": "The fields this call changed."})
 
 
@@ -249,7 +310,7 @@ class CertificatePage(Page):
 class Verification(Schema):
     number = Str()
     status = Str(metadata={"description": "valid or revoked."})
-    valid = fields.Boolean()
+    valid = Bool()
     name = Str()
     nip = nullable_str(metadata={"description": "Masked: only the last four digits."})
     course = Str()
@@ -258,7 +319,7 @@ class Verification(Schema):
     issued_on = Str(metadata={"format": "date"})
     revoked_on = nullable_str(metadata={"format": "date"})
     revoked_reason = nullable_str()
-    signature_valid = fields.Boolean(
+    signature_valid = Bool(
         metadata={"description": "The Open Badges credential's signature checks out."}
     )
     verify_url = Str()
