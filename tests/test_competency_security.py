@@ -525,9 +525,10 @@ def test_odd_query_strings_never_break_a_page(app, world, query):
         (admin, "/competencies/standards/positions"),
     ):
         response = client.get(f"{url}?{query}")
-        assert response.status_code == 200, (url, query)
+        # A NUL character is refused for every request, with the reason (elearn/web.py).
+        assert response.status_code == (400 if "%00" in query else 200), (url, query)
     response = admin.get(f"/competencies/units/people?{query}{comp}")
-    assert response.status_code in (200, 404), query
+    assert response.status_code in ((400,) if "%00" in query else (200, 404)), query
 
 
 def test_sign_in_next_never_leaves_the_site_from_competency_pages(app, client, world):
