@@ -37,6 +37,7 @@ def create_app(test_config=None):
     ext.migrate.init_app(app, ext.db, directory=str(ROOT / "migrations"))
     ext.csrf.init_app(app)
     ext.limiter.init_app(app)
+    ext.compress.init_app(app)
 
     from .i18n import init_i18n
 

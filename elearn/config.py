@@ -36,6 +36,17 @@ class DefaultConfig:
     WTF_CSRF_TIME_LIMIT = 8 * 3600
 
     # Sign-in throttling (Flask-Limiter syntax). Only failed attempts count.
+    # Compressed answers (Flask-Compress) for slow links: pages, JSON, stylesheets and scripts,
+    # Brotli or gzip as the browser accepts. Streamed exports stay streamed as they are.
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_MIMETYPES = ["text/html", "text/css", "text/javascript", "application/javascript",
+                          "application/json", "application/problem+json",
+                          "application/manifest+json", "image/svg+xml"]  # fmt: skip
+    COMPRESS_STREAMS = False
+    COMPRESS_MIN_SIZE = 500
+    # Static files are addressed with a digest of their content (?v=...), so a browser keeps
+    # them a year without asking again; a changed file gets a new address.
+    STATIC_VERSIONED_MAX_AGE = 365 * 24 * 3600
     RATELIMIT_STORAGE_URI = "memory://"  # e.g. redis://localhost:6379/0 with several workers
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
     LOGIN_LIMIT_PER_IP = "30 per 15 minutes"

@@ -241,6 +241,10 @@ def init_web(app):
     app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.globals["public_url"] = public_url
 
+    from .static_files import init_static
+
+    init_static(app)
+
     @app.after_request
     def security_headers(response):
         h = response.headers

@@ -1,5 +1,9 @@
-"""Issue 18 over HTTP: the manifest, /sw.js, a course's offline list (only for its learners, with
-sizes from the stored HTML), marks sent with a fresh token from a fetch, and sign-out."""
+"""Offline reading and data saving over HTTP: the manifest, /sw.js, a course's offline list
+(only for its learners, with sizes from the stored HTML), marks sent with a fresh token from a
+fetch, sign-out, compressed pages and static files kept by their digest."""
+
+import os
+import re
 
 import pytest
 from factories_course import enrol, import_course, write_course
@@ -59,7 +63,7 @@ def test_offline_list_only_for_enrolled_learners(client, make_user, login_as, co
     body = db.session.scalar(select(func.length(Lesson.body_html)).where(Lesson.key == L1))
     assert lesson_urls[0]["bytes"] == body + PAGE_CHROME_BYTES
     assert data["bytes"] == sum(u["bytes"] for u in data["urls"])
-    assert any(u["url"] == "/static/css/app.css" for u in data["urls"])
+    assert any(u["url"].startswith("/static/css/app.css?v=") for u in data["urls"])
     assert data["size"].startswith("±") and data["size"].endswith(" kB")
     assert data["cache"].startswith(f"elearn-u{data['cache'].split('-u')[1].split('-')[0]}-")
 
@@ -120,3 +124,33 @@ def test_background_answers_never_write_the_session_cookie(app, client, make_use
         assert response.status_code == 200, path
         assert "Set-Cookie" not in response.headers, path
     assert "session=" in late.get("/courses/").headers.get("Set-Cookie", "")  # a page does
+
+
+def test_pages_travel_compressed_and_static_files_are_kept_a_year(client, make_user, login_as,
+                                                                   course):  # fmt: skip
+    login_as(make_user())
+    enrol(client, "uji")
+    plain = client.get(f"/learn/uji/{L1}")
+    for encoding in ("br", "gzip"):
+        packed = client.get(f"/learn/uji/{L1}", headers={"Accept-Encoding": encoding})
+        assert packed.headers["Content-Encoding"] == encoding
+        assert len(packed.data) < len(plain.data) / 2
+        assert "Accept-Encoding" in packed.headers["Vary"]
+    html = plain.get_data(as_text=True)
+    css = re.search(r'href="(/static/css/app\.css\?v=[0-9a-f]{12})"', html).group(1)
+    kept = client.get(css)
+    assert kept.status_code == 200
+    assert kept.cache_control.max_age == 365 * 24 * 3600 and kept.cache_control.immutable
+    # The plain address, or an old digest, is asked again each time (the file may change).
+    for old in ("/static/css/app.css", "/static/css/app.css?v=000000000000"):
+        assert client.get(old).headers["Cache-Control"] == "no-cache"
+
+
+def test_a_changed_static_file_gets_a_new_address(tmp_path):
+    from elearn.static_files import digest
+
+    (tmp_path / "a.css").write_text("body{color:red}")
+    first = digest(tmp_path, "a.css")
+    os.utime(tmp_path / "a.css", ns=(1, 1))
+    (tmp_path / "a.css").write_text("body{color:blue}")
+    assert digest(tmp_path, "a.css") != first and digest(tmp_path, "none.css") is None

@@ -61,8 +61,9 @@ async function file(request) {
   try {
     return await fetch(request);
   } catch (error) {
-    return (await savedCopy(request)) || (await caches.match(request, {cacheName: SHELL})) ||
-      Response.error();
+    // The shell was stored by plain address; pages ask for ?v=<digest> of the same file.
+    return (await savedCopy(request)) ||
+      (await caches.match(request, {cacheName: SHELL, ignoreSearch: true})) || Response.error();
   }
 }
 
