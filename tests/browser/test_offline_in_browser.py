@@ -34,6 +34,12 @@ def test_save_read_offline_sync_and_sign_out(live_server, page, learner):
     page.get_by_role("button", name="Daftar").click()
     page.wait_for_load_state("networkidle")
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    # Chromium's own installability check (manifest, icons, worker): nothing of the app stands
+    # in the way ("in-incognito" is Playwright's private browser context, not the app).
+    cdp = page.context.new_cdp_session(page)
+    errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    assert [e["errorId"] for e in errors if e["errorId"] != "in-incognito"] == []
+    cdp.detach()
     save = page.get_by_role("button", name="Simpan untuk dibaca offline")
     expect(save).to_contain_text("±")
     save.click()
