@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
 .PHONY: help run install install-dev translations migrate seed content test test-sqlite test-postgres \
-	lint format system-deps extract-messages bench clean
+	lint format system-deps extract-messages bench bench-lighthouse clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -69,7 +69,16 @@ extract-messages: $(BIN)/.installed ## Update the translation catalogs from the 
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o elearn/translations/messages.pot .
 	$(BIN)/pybabel update -i elearn/translations/messages.pot -d elearn/translations --no-fuzzy-matching
 
-bench: install-dev ## Run the benchmark scripts (by hand; they print figures)
+LIGHTHOUSE := .lighthouse/node_modules/.bin/lighthouse
+
+$(LIGHTHOUSE):
+	@command -v npm >/dev/null || { echo "Lighthouse needs npm (Debian: apt-get install npm)"; exit 1; }
+	npm install --prefix .lighthouse --no-audit --no-fund lighthouse@13.5.0
+
+bench-lighthouse: install-dev $(LIGHTHOUSE) ## Lighthouse (mobile) scores of sign-in, My learning and a lesson
+	$(BIN)/python bench/lighthouse.py --lighthouse $(LIGHTHOUSE)
+
+bench: install-dev $(LIGHTHOUSE) ## Run the benchmark scripts (by hand; they print figures)
 	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f; done
 
 clean: ## Remove the virtualenv and caches (keeps instance/ data)
