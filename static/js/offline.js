@@ -38,9 +38,23 @@
   }
 
   async function save(list) {
-    await caches.delete(list.cache);
+    // addAll stores all or nothing, over the old copy: a failed update leaves the old copy
+    // whole; what the new version no longer has is dropped afterwards.
+    const existed = await caches.has(list.cache);
     const cache = await caches.open(list.cache);
-    await cache.addAll(list.urls.map((u) => u.url).concat(["/offline/saved"]));
+    const urls = list.urls.map((u) => u.url).concat(["/offline/saved"]);
+    try {
+      await cache.addAll(urls);
+    } catch (error) {
+      if (!existed) await caches.delete(list.cache);  // never "saved" with nothing in it
+      throw error;
+    }
+    const keep = new Set(urls.map((u) => new URL(u, location.origin).href));
+    for (const request of await cache.keys()) {
+      if (!keep.has(request.url) && !request.url.endsWith("/__offline/course")) {
+        await cache.delete(request);
+      }
+    }
     const meta = {title: list.title, version: list.version, bytes: list.bytes,
                   url: list.self, course: list.course};
     await cache.put("/__offline/course", new Response(JSON.stringify(meta)));
@@ -91,8 +105,15 @@
     if (sent && !queue().length) status(t("synced"));
   }
 
+  const REFRESH_EVERY_MS = 30 * 60 * 1000;  // not a request per saved course on every page
+  const refreshedKey = "elearn-refreshed-u" + user;
+
   async function refresh() {
-    // A newer published version replaces the saved copy while online.
+    // A newer published version replaces the saved copy while online (a course's own page
+    // checks its copy at once, see courseControl).
+    const last = Number(localStorage.getItem(refreshedKey) || 0);
+    if (Date.now() - last < REFRESH_EVERY_MS) return;
+    localStorage.setItem(refreshedKey, String(Date.now()));
     for (const saved of await savedCourses()) {
       try {
         const list = await (await fetch(saved.url, {cache: "no-store"})).json();
@@ -130,6 +151,13 @@
     try { list = await (await fetch(url, {cache: "no-store"})).json(); } catch (e) { return; }
     list.self = url;
     const isSaved = async () => caches.has(list.cache);
+    const copy = (await savedCourses()).find((c) => c.cache === list.cache);
+    if (copy && copy.version !== list.version) {
+      try {
+        await save(list);
+        localStorage.setItem("elearn-updated-" + list.course, "1");
+      } catch (error) { /* the old copy stays until the next visit */ }
+    }
     const show = async () => {
       const saved = await isSaved();
       // The wrappers are hidden: the stylesheet gives buttons a display that beats [hidden].
