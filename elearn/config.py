@@ -37,12 +37,15 @@ class DefaultConfig:
 
     # Sign-in throttling (Flask-Limiter syntax). Only failed attempts count.
     # Compressed answers (Flask-Compress) for slow links: pages, JSON, stylesheets and scripts,
-    # Brotli or gzip as the browser accepts. Streamed exports stay streamed as they are.
+    # Brotli or gzip as the browser accepts. A page
+    # that echoes something the request chose (a query string, a form sent) goes uncompressed:
+    # compression next to the CSRF token would let its size betray the token (BREACH).
+    COMPRESS_REGISTER = False  # elearn/web.py decides per answer
     COMPRESS_ALGORITHM = ["br", "gzip"]
     COMPRESS_MIMETYPES = ["text/html", "text/css", "text/javascript", "application/javascript",
                           "application/json", "application/problem+json",
                           "application/manifest+json", "image/svg+xml"]  # fmt: skip
-    COMPRESS_STREAMS = False
+    COMPRESS_STREAMS = True  # static files too (streamed from disk); exports are not listed
     COMPRESS_MIN_SIZE = 500
     # Static files are addressed with a digest of their content (?v=...), so a browser keeps
     # them a year without asking again; a changed file gets a new address.

@@ -245,6 +245,17 @@ def init_web(app):
 
     init_static(app)
 
+    from .extensions import compress
+
+    @app.after_request
+    def compressed(response):
+        # HTML only where the page echoes nothing the request chose (a GET without a query
+        # string): BREACH needs reflected text beside a secret (the CSRF token) to work.
+        if response.mimetype == "text/html" and (request.method != "GET" or request.query_string):
+            response.vary.add("Accept-Encoding")
+            return response
+        return compress.after_request(response)
+
     @app.after_request
     def security_headers(response):
         h = response.headers
