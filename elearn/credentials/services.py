@@ -196,7 +196,23 @@ def encode_bits(indexes, size=STATUS_LIST_BITS):
     return "u" + base64.urlsafe_b64encode(compressed).decode("ascii").rstrip("=")
 
 
+_signed_lists = {}  # the last signed list of this process, by what it was made of
+
+
 def build_status_list():
+    """The signed revocation list: one query for the revoked bits; signing (canonicalisation
+    and Ed25519) only when the bits, the address or the key changed since the last call."""
+    revoked = sorted(revoked_indexes())
+    private = keys.private_key()
+    key = (status_list_url(), issuer_did(), keys.public_key_multibase(private.public_key()),
+           hashlib.sha256(json.dumps(revoked).encode()).hexdigest())  # fmt: skip
+    if key not in _signed_lists:
+        _signed_lists.clear()
+        _signed_lists[key] = _signed_status_list(revoked, private)
+    return json.loads(json.dumps(_signed_lists[key]))  # a copy: callers may change theirs
+
+
+def _signed_status_list(revoked, private):
     url = status_list_url()
     document = {
         "@context": [proof.VC_V2],
@@ -207,11 +223,11 @@ def build_status_list():
             "id": url + "#list",
             "type": "BitstringStatusList",
             "statusPurpose": "revocation",
-            "encodedList": encode_bits(revoked_indexes()),
+            "encodedList": encode_bits(revoked),
         },
     }
     created = "2026-01-01T00:00:00Z"
-    return proof.sign(document, keys.private_key(), verification_method(), created)
+    return proof.sign(document, private, verification_method(), created)
 
 
 # Verification ------------------------------------------------------------------------------------
