@@ -140,6 +140,14 @@ AUDIT_ACTIONS = {
     "partner.edit": _l("Changed a partner organisation"),
     "partner.person_create": _l("Added a partner's person"),
     "course.co_organiser": _l("Changed a course's co-organiser"),
+    "course.siasn_type": _l("Changed a course's SIASN course type"),
+    "competency.assess": _l("Assessed a person's competencies"),
+    "api_token.create": _l("Issued an API token"),
+    "api_token.revoke": _l("Revoked an API token"),
+    "api.people_sync": _l("Synced a person through the API"),
+    "plan.submit": _l("Submitted a development plan"),
+    "plan.withdraw": _l("Withdrew a development plan"),
+    "plan.reopen_request": _l("Asked to reopen a development plan"),
 }
 
 NAME_MAX = 200
