@@ -99,6 +99,7 @@
         sent += 1;
         localStorage.setItem(queueKey, JSON.stringify(queue().filter((u) => u !== url)));
       } catch (error) {
+        status(t("queued"));  // the browser believed it was online; the marks still wait
         break;
       }
     }
@@ -224,7 +225,8 @@
       return;
     }
     await forgetOthers();
-    if (queue().length) status(navigator.onLine ? "" : t("queued"));
+    // Never cleared here: a mark queued a moment ago (the worker's redirect) keeps its line.
+    if (queue().length && !navigator.onLine) status(t("queued"));
     if (navigator.onLine) {
       await sync();
       await refresh();
