@@ -17,6 +17,7 @@ from jinja2 import pass_context
 from markupsafe import Markup, escape
 from sqlalchemy.exc import SQLAlchemyError
 
+from .api.problems import is_api_request
 from .extensions import babel, db
 from .timeutil import as_utc
 
@@ -38,7 +39,7 @@ def select_locale():
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI commands speak the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    if request.path.startswith("/api/"):  # tokens, no session: the client's Accept-Language
+    if is_api_request():  # tokens, no session: the client's Accept-Language
         return (
             request.accept_languages.best_match(languages)
             or current_app.config["BABEL_DEFAULT_LOCALE"]

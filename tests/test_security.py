@@ -94,7 +94,8 @@ def test_markup_typed_into_any_admin_form_never_comes_back_raw(
     # Stored markup: a person's name is quoted by "already used by <name>".
     other = make_user(full_name=MARKUP, email="dipakai@example.go.id", unit=unit)
     login_as(admin)
-    pages = ["/admin/users/new", f"/admin/users/{other.id}", "/admin/units/new", "/admin/users"]
+    pages = ["/admin/users/new", f"/admin/users/{other.id}", "/admin/units/new", "/admin/users",
+             "/admin/api-tokens/new"]  # fmt: skip
     walked = 0
     for page in pages:
         parser = _Forms()
@@ -112,7 +113,16 @@ def test_markup_typed_into_any_admin_form_never_comes_back_raw(
             assert MARKUP not in html, (page, form["action"])
             assert "<meta http-equiv" not in html, (page, form["action"])
             walked += 1
-    assert walked >= 3
+    assert walked >= 4
+    # A token named with markup (a service's token: no owner to look up) is listed escaped.
+    token = csrf_token(client, "/admin/api-tokens/new")
+    created = client.post("/admin/api-tokens/new", data={
+        "csrf_token": token, "name": MARKUP, "kind": "service", "service_name": MARKUP,
+        "scopes": "reports:read", "days": "90",
+    })  # fmt: skip
+    assert created.status_code == 200 and "elr_" in created.get_data(as_text=True)
+    listed = client.get("/admin/api-tokens").get_data(as_text=True)
+    assert MARKUP not in listed and "&lt;" in listed
 
 
 def test_lazy_strings_are_escaped_in_templates(app):

@@ -19,7 +19,6 @@ class ServiceViewer:
     instance, like an administrator, and no person behind it."""
 
     id = None
-    supervised = ()
 
     def __init__(self, token):
         self.token = token
@@ -28,9 +27,6 @@ class ServiceViewer:
         return Role.ADMIN in roles
 
     def can_see(self, person):
-        return True
-
-    def scope_filter(self):
         return True
 
 

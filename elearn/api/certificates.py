@@ -16,7 +16,7 @@ from ..supervision.services import scope_condition
 from . import schemas as s
 from .auth import requires, viewer
 from .blueprint import api_blueprint
-from .filters import not_found, period, unit_of
+from .filters import in_unit, not_found, period
 from .pagination import keyset, page_body
 
 blp = api_blueprint("api_certificates", "Certificates.")
@@ -57,9 +57,7 @@ def certificates(args):
     """Certificates issued in a period (revoked ones too, with the reason)."""
     start, end = period(args["from_"], args["to"])
     stmt = _listed().where(Certificate.issued_at >= start, Certificate.issued_at < end)
-    unit = unit_of(args["unit"])
-    if unit is not None:
-        stmt = stmt.where(User.unit_id.in_(unit.subtree_ids_select()))
+    stmt = in_unit(stmt, args["unit"])
     rows, cursor = keyset(stmt, [Certificate.id], args["cursor"], args["limit"],
                           lambda r: [r[0].id])  # fmt: skip
     return page_body([_out(c, slug) for c, slug in rows], cursor)
@@ -71,8 +69,8 @@ def certificates(args):
 def certificate(number):
     """A certificate of somebody the token's owner may see."""
     canonical = canonical_number(number)
-    row = db.session.execute(_listed().where(Certificate.number == canonical)).first()
-    if not canonical or row is None:
+    row = canonical and db.session.execute(_listed().where(Certificate.number == canonical)).first()
+    if not row:
         raise not_found(_("There is no certificate %(number)s that you may see.", number=number))
     return _out(*row)
 

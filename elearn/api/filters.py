@@ -19,9 +19,13 @@ def not_found(detail):
     return ApiProblem(404, _("Not found"), detail)
 
 
-def invalid(field, message):
+def invalid(errors):
+    """A 422 problem naming each refused field: {field: message}."""
     return ApiProblem(
-        422, _("Invalid request"), _("Some values are not valid."), errors={field: [message]}
+        422,
+        _("Invalid request"),
+        _("Some values are not valid."),
+        errors={k: [str(v)] for k, v in errors.items()},
     )
 
 
@@ -33,6 +37,12 @@ def unit_of(code):
     if unit is None:
         raise not_found(_("There is no unit %(code)s that you may see.", code=code))
     return unit
+
+
+def in_unit(stmt, code):
+    """`stmt` (over User) kept to the people of unit `code` and its sub-units, if given."""
+    unit = unit_of(code)
+    return stmt if unit is None else stmt.where(User.unit_id.in_(unit.subtree_ids_select()))
 
 
 def course_of(slug):
@@ -59,7 +69,7 @@ def period(first, last):
     first = first or day.replace(month=1, day=1)
     last = last or day
     if last < first:
-        raise invalid("to", _("The last day comes before the first."))
+        raise invalid({"to": _("The last day comes before the first.")})
     zone = ZoneInfo(current_app.config["TIMEZONE"])
     start = datetime.combine(first, time(), zone).astimezone(ZoneInfo("UTC"))
     end = datetime.combine(last + timedelta(days=1), time(), zone).astimezone(ZoneInfo("UTC"))

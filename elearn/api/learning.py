@@ -18,7 +18,7 @@ from ..urls import public_url
 from . import schemas as s
 from .auth import requires, viewer
 from .blueprint import api_blueprint
-from .filters import course_of, period, person_of, unit_of, year_or_this
+from .filters import course_of, in_unit, period, person_of, unit_of, year_or_this
 from .pagination import decode_cursor, encode_cursor, keyset, page_body
 
 blp = api_blueprint("api_learning", "Courses, enrolments, completions, JP and SIASN records.")
@@ -99,9 +99,7 @@ def _enrolments(args, person=None):
     )
     if person is not None:
         stmt = stmt.where(Enrollment.user_id == person.id)
-    unit = unit_of(args.get("unit"))
-    if unit is not None:
-        stmt = stmt.where(User.unit_id.in_(unit.subtree_ids_select()))
+    stmt = in_unit(stmt, args.get("unit"))
     course = course_of(args.get("course"))
     if course is not None:
         stmt = stmt.where(Enrollment.course_id == course.id)
@@ -197,9 +195,7 @@ def jp(args):
     """JP of a year per person (courses and approved activities, capped per kind)."""
     year = year_or_this(args["year"])
     stmt = select(User.id, User.nip, User.full_name).where(scope_condition(viewer()))
-    unit = unit_of(args["unit"])
-    if unit is not None:
-        stmt = stmt.where(User.unit_id.in_(unit.subtree_ids_select()))
+    stmt = in_unit(stmt, args["unit"])
     rows, cursor = keyset(stmt, [User.id], args["cursor"], args["limit"], lambda r: [r.id])
     earned = jp_by_source([r.id for r in rows], year)
     return page_body([_jp_out(r.id, r.nip, r.full_name, year, earned) for r in rows], cursor)

@@ -10,6 +10,7 @@ from flask import request
 from flask_babel import gettext as _
 from sqlalchemy import tuple_
 
+from ..extensions import db
 from ..urls import public_url
 
 DEFAULT_LIMIT = 100
@@ -66,8 +67,6 @@ def page_body(items, next_cursor):
 
 def keyset(stmt, keys, cursor, limit, key_of):
     """(rows of one page, the cursor of the next page or None). `key_of(row)`: its key."""
-    from ..extensions import db
-
     rows = db.session.execute(after(stmt, keys, cursor).limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]

@@ -9,12 +9,13 @@ from sqlalchemy.orm import aliased
 from ..admin.services import InvalidData, UserData, create_user, update_user
 from ..extensions import db
 from ..models import Role, Unit, User
+from ..models.user import audit
 from ..supervision.services import is_admin, scope_condition, unit_scope_condition
 from ..urls import public_url
 from . import schemas as s
 from .auth import ServiceViewer, requires, viewer
 from .blueprint import api_blueprint
-from .filters import person_of, unit_of
+from .filters import in_unit, invalid, person_of
 from .pagination import keyset, page_body
 from .problems import ApiProblem
 
@@ -45,15 +46,13 @@ def person_out(user, unit, supervisor_nip):
 @requires("reports:read")
 def people(args):
     """People the token's owner may see (everyone for a service), by id."""
-    unit = unit_of(args["unit"])
     stmt = (
         select(User, Unit, Boss.nip)
         .outerjoin(Unit, Unit.id == User.unit_id)
         .outerjoin(Boss, Boss.id == User.supervisor_id)
         .where(scope_condition(viewer()))
     )
-    if unit is not None:
-        stmt = stmt.where(User.unit_id.in_(unit.subtree_ids_select()))
+    stmt = in_unit(stmt, args["unit"])
     rows, cursor = keyset(stmt, [User.id], args["cursor"], args["limit"], lambda r: [r[0].id])
     return page_body([person_out(*row) for row in rows], cursor)
 
@@ -79,12 +78,7 @@ FIELD_NAMES = {"unit_id": "unit", "supervisor_id": "supervisor_nip"}
 
 
 def _invalid(errors):
-    return ApiProblem(
-        422,
-        _("Invalid request"),
-        _("Some values are not valid."),
-        errors={FIELD_NAMES.get(k, k): [str(v)] for k, v in errors.items()},
-    )
+    return invalid({FIELD_NAMES.get(k, k): v for k, v in errors.items()})
 
 
 @blp.route("/people/<string:nip>", methods=["PUT"])
@@ -130,8 +124,6 @@ def upsert_person(data, nip):
             changed = sorted(update_user(actor, existing, data_))
             user = existing
         if actor is None:
-            from ..models.user import audit
-
             audit(None, "api.people_sync", user, token=g.api_token.name, changed=changed)
         db.session.commit()
     except InvalidData as exc:

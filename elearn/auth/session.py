@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload
 
+from ..api.problems import is_api_request
 from ..extensions import db, login_manager
 from ..timeutil import utcnow
 
@@ -27,7 +28,7 @@ class CookieSessionInterface(SecureCookieSessionInterface):
     """Flask's signed cookie session, left alone by the background answers above."""
 
     def save_session(self, app, session, response):
-        if request.endpoint in COOKIELESS_ENDPOINTS or request.path.startswith("/api/"):
+        if request.endpoint in COOKIELESS_ENDPOINTS or is_api_request():
             return
         super().save_session(app, session, response)
 
