@@ -13,6 +13,14 @@ def sign_in(page, base_url, identifier, password):
     page.wait_for_load_state("networkidle")
 
 
+def sign_out(page):
+    """Press "Keluar" and wait for the sign-in page: the page first empties its offline
+    copies, so the sign-out request leaves a moment after the click."""
+    page.locator("#site-nav").get_by_role("button", name="Keluar").click()
+    page.wait_for_url("**/login")
+    page.get_by_text("Anda telah keluar.").wait_for()
+
+
 def new_phone(browser):
     """A fresh 360 px phone (its own cookies), collecting CSP errors in `page.csp_errors`;
     returns (context, page): close the context when done."""

@@ -4,7 +4,7 @@ publishes, and a learner finds the course in the catalog. The editor pages pass 
 import re
 
 import pytest
-from browser_steps import serious_accessibility_violations, sign_in
+from browser_steps import serious_accessibility_violations, sign_in, sign_out
 from conftest import PASSWORD
 from playwright.sync_api import expect
 
@@ -69,7 +69,7 @@ def test_instructor_authors_and_publishes_a_course(live_server, page, instructor
 
     # A learner finds it in the catalog.
     learner = make_user(full_name="Agus Setiawan")
-    page.get_by_role("button", name="Keluar").click()
+    sign_out(page)
     sign_in(page, live_server, learner.email, PASSWORD)
     page.locator("#site-nav").get_by_role("link", name="Kursus").click()
     expect(page.get_by_role("link", name="Etika Pelayanan")).to_be_visible()

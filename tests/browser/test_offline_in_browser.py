@@ -3,7 +3,7 @@ lesson offline, mark two done, back online both are counted once; the quiz page 
 itself; sign-out leaves nothing saved; a republished course replaces the saved copy."""
 
 import pytest
-from browser_steps import sign_in
+from browser_steps import sign_in, sign_out
 from conftest import PASSWORD
 from factories_course import import_course, write_course
 from playwright.sync_api import expect
@@ -81,8 +81,7 @@ def test_save_read_offline_sync_and_sign_out(live_server, page, learner):
 
     page.goto(f"{live_server}/offline/saved")
     expect(page.locator("[data-offline-saved] li")).to_contain_text("Kursus Uji")
-    page.locator("#site-nav").get_by_role("button", name="Keluar").click()
-    page.wait_for_url("**/login")
+    sign_out(page)
     state = page.evaluate(CACHE_STATE)
     assert state == {"names": [], "queued": 0}
     assert page.csp_errors == []

@@ -1,7 +1,7 @@
 """Each demo role signs in with real Chromium and sees its own navigation."""
 
 import pytest
-from browser_steps import page_width, serious_accessibility_violations, sign_in
+from browser_steps import page_width, serious_accessibility_violations, sign_in, sign_out
 from playwright.sync_api import expect
 
 from elearn.demo import DEMO_PASSWORD, EMAIL_DOMAIN, seed
@@ -41,9 +41,7 @@ def test_each_role_sees_its_navigation(live_server, page, demo, who):
 def test_sign_in_by_nip_and_sign_out(live_server, page, demo):
     sign_in(page, live_server, "199001152015031001", DEMO_PASSWORD)
     assert page.get_by_role("heading", level=1).inner_text().startswith("Selamat datang")
-    page.get_by_role("button", name="Keluar").click()
-    page.wait_for_url("**/login")
-    expect(page.get_by_text("Anda telah keluar.")).to_be_visible()
+    sign_out(page)
 
 
 def test_wrong_password_shows_a_message(live_server, page, demo):
