@@ -43,7 +43,7 @@ FILTERS = [
 
 
 def server_url():
-    env = {**os.environ, "ELEARN_TEST_PGPORT": os.environ.get("ELEARN_TEST_PGPORT", "55436")}
+    env = {**os.environ, "ELEARN_TEST_PGPORT": os.environ.get("ELEARN_TEST_PGPORT", "25436")}
     env.setdefault("ELEARN_TEST_PGDATA", "/tmp/elearn-scale-pg")  # noqa: S108 (the scratch server)
     out = subprocess.run(
         [str(ROOT / "scripts" / "pg-test-server.sh"), "start"],

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Start or stop a throw-away PostgreSQL server for the tests, on 127.0.0.1:$PGPORT.
+# The default port lies below Linux's ephemeral range (32768-60999): a port inside it can be
+# held by a closing client connection (TIME_WAIT) left by the tests, and the server then
+# cannot listen on it.
 #   scripts/pg-test-server.sh start   -> prints the database URL
 #   scripts/pg-test-server.sh stop
 set -euo pipefail
-PGPORT=${ELEARN_TEST_PGPORT:-55432}
+PGPORT=${ELEARN_TEST_PGPORT:-25432}
 DATA=${ELEARN_TEST_PGDATA:-/tmp/elearn-test-pg-$PGPORT}
 BINDIR=$(dirname "$(ls /usr/lib/postgresql/*/bin/pg_ctl 2>/dev/null | sort -V | tail -n1)")
 [ -x "$BINDIR/pg_ctl" ] || { echo "PostgreSQL server binaries not found (make system-deps)" >&2; exit 1; }

@@ -36,7 +36,7 @@ from sqlalchemy import create_engine, make_url, text
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "elearn.test"  # the public host name (PUBLIC_BASE_URL), sent by every client here
 PASSWORD = "correct-horse-9"
-PG_PORT = "55435"  # the throw-away server when the suite is not on PostgreSQL already
+PG_PORT = "25435"  # the throw-away server when the suite is not on PostgreSQL already
 SAFE_MODE = "Layanan masuk sedang terganggu"
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
@@ -344,7 +344,7 @@ def redis(workdir):
 @pytest.fixture(scope="module")
 def database(workdir):
     """A fresh PostgreSQL database: on the suite's server when it runs on PostgreSQL, else on a
-    throw-away server of its own (scripts/pg-test-server.sh on port 55435)."""
+    throw-away server of its own (scripts/pg-test-server.sh on port 25435)."""
     base = os.environ.get("ELEARN_TEST_DATABASE_URL")
     own = not base or not base.startswith("postgresql")
     env = {**os.environ, "ELEARN_TEST_PGPORT": PG_PORT}
