@@ -9,13 +9,18 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import DefaultConfig
+from .routing import LazyBuilderRule
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+class ElearnFlask(Flask):
+    url_rule_class = LazyBuilderRule
+
+
 def create_app(test_config=None):
     """Build the application: config in layers, extensions, blueprints, CLI, error pages."""
-    app = Flask(
+    app = ElearnFlask(
         __name__,
         instance_path=str(ROOT / "instance"),
         instance_relative_config=True,
