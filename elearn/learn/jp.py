@@ -8,12 +8,13 @@ list of ten thousand people is still one GROUP BY; `jp_earned` and `jp_by_source
 Python faces.
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import and_, case, func, literal, select, union_all
+from sqlalchemy import and_, bindparam, case, func, literal, select, union_all
 
 from ..extensions import db
 from ..models import Activity, ActivityKind, ActivitySource, ActivityStatus, Completion
@@ -39,6 +40,11 @@ def jp_parts(year, who=None):
     "course") and of the approved activities per kind (the kind's source), capped per year.
     `who`: user ids or a select of them; None: everyone."""
     start, end = year_bounds(year)
+    return _parts(start, end, date(year, 1, 1), date(year, 12, 31), who)
+
+
+def _parts(start, end, first_day, last_day, who):
+    """jp_parts with the year given as its bounds: values, or bound parameters (below)."""
     courses = (
         select(
             Completion.user_id.label("user_id"),
@@ -65,8 +71,8 @@ def jp_parts(year, who=None):
         .where(
             _in(Activity.user_id, who),
             Activity.status == ActivityStatus.APPROVED.value,
-            Activity.end_date >= date(year, 1, 1),
-            Activity.end_date <= date(year, 12, 31),
+            Activity.end_date >= first_day,
+            Activity.end_date <= last_day,
         )
         .group_by(
             Activity.user_id, Activity.kind_id, ActivityKind.source, ActivityKind.cap_per_year
@@ -86,12 +92,42 @@ def jp_per_person(year, who=None, name="jp"):
     )
 
 
+# The statements of jp_earned and jp_by_source, built once per process with the people and the
+# year as bound parameters: building them costs more than running them for one person.
+@functools.cache
+def _per_person_statement(by_source):
+    parts = _parts(
+        bindparam("start"),
+        bindparam("end"),
+        bindparam("first_day"),
+        bindparam("last_day"),
+        bindparam("user_ids", expanding=True),
+    )
+    if by_source:
+        return select(parts.c.user_id, parts.c.source, func.sum(parts.c.jp)).group_by(
+            parts.c.user_id, parts.c.source
+        )
+    return select(parts.c.user_id, func.sum(parts.c.jp)).group_by(parts.c.user_id)
+
+
+def _run_per_person(user_ids, year, by_source):
+    start, end = year_bounds(year)
+    params = {
+        "start": start,
+        "end": end,
+        "first_day": date(year, 1, 1),
+        "last_day": date(year, 12, 31),
+        "user_ids": user_ids,
+    }
+    return db.session.execute(_per_person_statement(by_source), params)
+
+
 def jp_earned(user_ids, year):
     """{user id: JP of `year`} for the given people, in one query."""
     user_ids = list(user_ids)
-    per = jp_per_person(year, user_ids)
     out = dict.fromkeys(user_ids, 0)
-    out.update({uid: int(jp or 0) for uid, jp in db.session.execute(select(per))})
+    if user_ids:
+        out.update({uid: int(jp or 0) for uid, jp in _run_per_person(user_ids, year, False)})
     return out
 
 
@@ -127,15 +163,10 @@ class JPBySource:
 def jp_by_source(user_ids, year):
     """{user id: JPBySource} for the given people, in one query."""
     user_ids = list(user_ids)
-    parts = jp_parts(year, user_ids)
     out = {uid: JPBySource() for uid in user_ids}
-    rows = db.session.execute(
-        select(parts.c.user_id, parts.c.source, func.sum(parts.c.jp)).group_by(
-            parts.c.user_id, parts.c.source
-        )
-    )
-    for uid, source, jp in rows:
-        out[uid].add(source, jp)
+    if user_ids:
+        for uid, source, jp in _run_per_person(user_ids, year, True):
+            out[uid].add(source, jp)
     return out
 
 

@@ -13,13 +13,14 @@ person are merged into instead of duplicated) without writing anything, and
 searches with `search_units` / `search_people`, within the viewer's scope only.
 """
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import and_, case, exists, false, func, literal, or_, select
+from sqlalchemy import and_, bindparam, case, exists, false, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
 from ..dbutil import insert_many_if_absent
@@ -653,8 +654,16 @@ def pending_unit_assignments(user_ids, on_day):
     """(assignment id, user id, course id, version id) of the open unit assignments for
     newcomers that reach these people (their unit or a parent unit) but do not have them yet.
     One query; open means not yet past the due date."""
+    params = {"user_ids": list(user_ids), "on_day": on_day}
+    return db.session.execute(_pending_statement(), params).all()
+
+
+@functools.cache
+def _pending_statement():
+    """The statement of pending_unit_assignments, built once per process (My learning runs it
+    on every visit; building it cost more than running it)."""
     member_unit, target_unit = aliased(Unit), aliased(Unit)
-    return db.session.execute(
+    return (
         select(Assignment.id, User.id, Assignment.course_id, Course.current_version_id)
         .select_from(User)
         .join(member_unit, member_unit.id == User.unit_id)
@@ -662,16 +671,16 @@ def pending_unit_assignments(user_ids, on_day):
         .join(Assignment, Assignment.unit_id == target_unit.id)
         .join(Course, Course.id == Assignment.course_id)
         .where(
-            User.id.in_(user_ids),
+            User.id.in_(bindparam("user_ids", expanding=True)),
             User.active.is_(True),
             Assignment.include_future_members.is_(True),
-            Assignment.due_date >= on_day,
+            Assignment.due_date >= bindparam("on_day"),
             ~exists().where(
                 AssignmentPerson.assignment_id == Assignment.id,
                 AssignmentPerson.user_id == User.id,
             ),
         )
-    ).all()
+    )
 
 
 def apply_unit_assignments(users, now=None):
