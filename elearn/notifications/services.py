@@ -6,10 +6,11 @@ at once) gives one notification. Services flush and never commit, and take peopl
 arguments (no request objects).
 """
 
+import functools
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from werkzeug.routing import BuildError
 
 from ..auth.services import is_safe_next
@@ -196,10 +197,16 @@ def resolve_approval(key, now=None):
 
 # Reading -----------------------------------------------------------------------------------------
 def unread_count(user_id):
-    return db.session.scalar(
+    return db.session.scalar(_unread_statement(), {"user_id": user_id})
+
+
+@functools.cache
+def _unread_statement():
+    """The bell's count, on every page: built once per process."""
+    return (
         select(func.count())
         .select_from(Notification)
-        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .where(Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None))
     )
 
 
