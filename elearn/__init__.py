@@ -179,6 +179,11 @@ def _finish_config(app):
             options["connect_args"] = connect_args
     cfg["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
+    if cfg["MEDIA_STORE"] not in ("database", "s3"):
+        raise RuntimeError('ELEARN_MEDIA_STORE must be "database" or "s3".')
+    if cfg["MEDIA_STORE"] == "s3" and not cfg.get("MEDIA_S3_BUCKET"):
+        raise RuntimeError("ELEARN_MEDIA_S3_BUCKET must be set when ELEARN_MEDIA_STORE=s3.")
+
     if not cfg.get("SECRET_KEY"):
         if cfg["PRODUCTION"]:
             raise RuntimeError(

@@ -18,6 +18,9 @@ def register_cli(app):
     from .activities.cli import activities
 
     app.cli.add_command(activities)
+    from .media.cli import media
+
+    app.cli.add_command(media)
     from .ops.backup import backup_command, restore_command
 
     app.cli.add_command(backup_command)

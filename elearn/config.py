@@ -87,6 +87,16 @@ class DefaultConfig:
     # Package images wider than this (px) are shown in lessons as a scaled-down copy; the
     # original stays downloadable. For learners on slow links and phones.
     CONTENT_IMAGE_MAX_WIDTH = 1280
+    # Where file bytes live (elearn/media/store.py): "database" (default), or "s3" for an
+    # S3-compatible bucket (AWS, MinIO, Ceph...): ELEARN_MEDIA_STORE=s3 and the MEDIA_S3_*.
+    MEDIA_STORE = "database"
+    MEDIA_S3_ENDPOINT_URL = ""  # e.g. https://s3.example.go.id; empty: AWS
+    MEDIA_S3_BUCKET = ""
+    MEDIA_S3_REGION = "us-east-1"
+    MEDIA_S3_ACCESS_KEY_ID = ""
+    MEDIA_S3_SECRET_ACCESS_KEY = ""
+    MEDIA_S3_PREFIX = "elearn/blobs/"
+    MEDIA_S3_TIMEOUT = 5  # seconds to connect and to read, each
     # Evidence of a development activity (PDF, PNG, JPEG, WebP): at most this many files of at
     # most this size each.
     ACTIVITY_EVIDENCE_MAX_BYTES = 5 * 1024 * 1024

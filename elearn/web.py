@@ -15,6 +15,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
 
 from .api.problems import is_api_request, problem
+from .media.store import StorageUnavailable
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -142,9 +143,10 @@ def _same_site(url):
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def db_unavailable_response(error):
-    """The 503 answer while the database is unavailable, built without touching it: no
-    signed-in user, no navigation, the language from the session cookie only."""
+def db_unavailable_response(error, write_message=None):
+    """The 503 answer while the database (or the file storage: `write_message` then says so)
+    is unavailable, built without touching it: no signed-in user, no navigation, the language
+    from the session cookie only."""
     g.db_unavailable = True  # select_locale and anything else: do not ask the database now
     _rollback()
     # Nothing of this request is kept, not even a change to the session cookie (a language
@@ -168,7 +170,7 @@ def db_unavailable_response(error):
     retry_after = app.config["DB_RETRY_AFTER"]
     title = _("The service is being restored")
     if write:
-        message = _(
+        message = write_message or _(
             "Your change was NOT saved: the database did not answer, so nothing of it was "
             "stored. Wait a moment, then go back and send it again."
         )
@@ -345,6 +347,14 @@ def init_web(app):
             raise e  # a bug, not an outage: the 500 page
         return db_unavailable_response(e)
 
+    @app.errorhandler(StorageUnavailable)
+    def storage_error(e):
+        message = _(
+            "Your change was NOT saved: the file storage did not answer, so nothing of it was "
+            "stored. Wait a moment, then go back and send it again."
+        )
+        return db_unavailable_response(e, write_message=message)
+
     @app.errorhandler(500)
     def server_error(e):
         # An outage met outside a view (an error page needing the signed-in user, a hook after
@@ -352,6 +362,8 @@ def init_web(app):
         original = getattr(e, "original_exception", None)
         if original is not None and db_unavailable(original):
             return db_unavailable_response(original)
+        if isinstance(original, StorageUnavailable):
+            return storage_error(original)
         return error_page(
             500, _("Something went wrong"), _("An unexpected error occurred. Try again later.")
         )

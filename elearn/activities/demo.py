@@ -14,16 +14,15 @@ from hashlib import sha256
 
 from sqlalchemy import select
 
-from ..dbutil import insert_if_absent
 from ..demo import DEMO_PASSWORD, EMAIL_DOMAIN
 from ..extensions import db
+from ..media import store as media_store
 from ..models import (
     Activity,
     ActivityEvidence,
     ActivityKind,
     ActivityOrigin,
     ActivityStatus,
-    AssetBlob,
     Course,
     DurationUnit,
     EmployeeType,
@@ -152,7 +151,7 @@ def _pdf(title):
 def _attach_pdf(activity, filename, now):
     data = _pdf(activity.title)
     digest = sha256(data).hexdigest()
-    insert_if_absent(AssetBlob, {"sha256": digest, "size": len(data), "data": data}, ["sha256"])
+    media_store.ensure_blob(digest, data)
     db.session.add(
         ActivityEvidence(
             activity_id=activity.id,

@@ -10,13 +10,12 @@ import posixpath
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from ..authoring.services import size
 from ..authoring.uploads import UploadRefused, check_upload, clean_name, extension
-from ..dbutil import insert_if_absent
 from ..extensions import db
-from ..models import ActivityEvidence, AssetBlob
+from ..media import store as media_store
+from ..models import ActivityEvidence
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -125,9 +124,7 @@ def check_files(uploads, max_files, max_bytes, keep=()):
 def attach(activity, files, now=None):
     """Store the checked files' bytes (once per content) and name them on `activity`."""
     for f in files:
-        insert_if_absent(
-            AssetBlob, {"sha256": f.sha256, "size": f.size, "data": f.data}, ["sha256"]
-        )
+        media_store.ensure_blob(f.sha256, f.data)
         row = ActivityEvidence(
             filename=f.name, content_type=f.content_type, size=f.size, sha256=f.sha256
         )
@@ -138,4 +135,4 @@ def attach(activity, files, now=None):
 
 
 def evidence_bytes(sha256):
-    return db.session.scalar(select(AssetBlob.data).where(AssetBlob.sha256 == sha256))
+    return media_store.read(sha256)

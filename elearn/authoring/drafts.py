@@ -25,6 +25,7 @@ from ..content import Problem, import_package, load_package, version_files
 from ..content.package import SOURCE_EXTENSIONS
 from ..dbutil import insert_if_absent
 from ..extensions import db
+from ..media import store as media_store
 from ..models import AssetBlob, CourseDraft, DraftFile, audit
 from ..timeutil import utcnow
 from . import sourcefmt as fmt
@@ -264,9 +265,7 @@ def _ensure_blobs(blobs):
     known = set(db.session.scalars(select(AssetBlob.sha256).where(AssetBlob.sha256.in_(blobs))))
     for sha256, data in blobs.items():
         if sha256 not in known:
-            insert_if_absent(
-                AssetBlob, {"sha256": sha256, "size": len(data), "data": data}, ["sha256"]
-            )
+            insert_if_absent(AssetBlob, media_store.blob_row(sha256, data), ["sha256"])
 
 
 def end_draft(draft):
@@ -354,7 +353,7 @@ def create_text(draft, path, text, actor):
 def put_blob(draft, path, data, sha256, actor):
     """Add or replace a binary file (an image or attachment) of the draft."""
     revision = _lock(draft, actor)
-    insert_if_absent(AssetBlob, {"sha256": sha256, "size": len(data), "data": data}, ["sha256"])
+    media_store.ensure_blob(sha256, data)
     file = get_file(draft, path, fresh=True)
     if file is None:
         file = DraftFile(draft_id=draft.id, path=path)
@@ -408,12 +407,15 @@ def draft_size(draft):
 def package_files(draft):
     """{path: bytes}: the draft as a package."""
     rows = db.session.execute(
-        select(DraftFile.path, DraftFile.text, AssetBlob.data)
+        select(DraftFile.path, DraftFile.text, DraftFile.sha256, AssetBlob.data)
         .outerjoin(AssetBlob, AssetBlob.sha256 == DraftFile.sha256)
         .where(DraftFile.draft_id == draft.id)
         .order_by(DraftFile.path)
     )
-    return {path: (text.encode("utf-8") if data is None else data) for path, text, data in rows}
+    return {
+        path: text.encode("utf-8") if sha256 is None else media_store.contents(sha256, data)
+        for path, text, sha256, data in rows
+    }
 
 
 def as_zip(files):

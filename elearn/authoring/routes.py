@@ -35,8 +35,9 @@ from ..content.package import content_type_for
 from ..content.zipsafe import Limits, zip_bytes
 from ..extensions import db
 from ..forms import EmptyForm
+from ..media import store as media_store
 from ..media.routes import INLINE_TYPES
-from ..models import AssetBlob, CourseVersion
+from ..models import CourseVersion
 from . import bp, drafts, editors, import_routes, results_routes, uploads  # noqa: F401 (pages)
 from . import services as svc
 from . import sourcefmt as fmt
@@ -229,7 +230,7 @@ def draft_file(course, path):
     file = drafts.get_file(draft, path)
     if file is None or file.is_text:
         abort(404)
-    data = db.session.scalar(db.select(AssetBlob.data).where(AssetBlob.sha256 == file.sha256))
+    data = media_store.read(file.sha256)
     content_type = content_type_for(path)
     inline = content_type in INLINE_TYPES
     response = send_file(

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload, undefer
 
 from ..extensions import db
+from ..media import store as media_store
 from ..models import Asset, AssetBlob, Course, CourseVersion, Lesson, Module, Quiz
 from .zipsafe import write_zip
 
@@ -46,7 +47,7 @@ def version_files(version):
         .options(selectinload(Asset.blob).undefer(AssetBlob.data))
     )
     for asset in db.session.scalars(assets):
-        files[asset.path] = asset.blob.data
+        files[asset.path] = media_store.contents(asset.sha256, asset.blob.data)
     for path in files:
         pure = PurePosixPath(path)
         if pure.is_absolute() or ".." in pure.parts:  # stored paths were validated; be sure

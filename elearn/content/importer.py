@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
+from ..media import store as media_store
 from ..media.images import DEFAULT_MAX_WIDTH, RASTER_TYPES, downscale
 from ..models import (
     Asset,
@@ -426,12 +427,12 @@ class _VersionBuilder:
             )
         for sha, copy in sorted(copies.items()):
             if sha not in known:
-                db.session.add(AssetBlob(sha256=sha, size=len(copy.data), data=copy.data))
+                db.session.add(AssetBlob(**media_store.blob_row(sha, copy.data)))
                 known.add(sha)
         for path in sorted(specs):
             spec = specs[path]
             if spec.sha256 not in known:
-                db.session.add(AssetBlob(sha256=spec.sha256, size=spec.size, data=spec.data))
+                db.session.add(AssetBlob(**media_store.blob_row(spec.sha256, spec.data)))
                 known.add(spec.sha256)
             image = self.images.get(path)
             asset = Asset(

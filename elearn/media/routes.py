@@ -17,8 +17,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Asset, AssetBlob, Course, CourseVersion, Enrollment
+from ..models import Asset, Course, CourseVersion, Enrollment
 from . import bp
+from . import store as media_store
 
 INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 ONE_YEAR = 365 * 24 * 3600
@@ -63,7 +64,7 @@ def asset(slug, number, path):
     sha256 = original_sha if original or display_sha is None else display_sha
     if request.if_none_match.contains(sha256):
         return _protect(make_response("", 304), sha256)  # the bytes are not even loaded
-    data = db.session.scalar(select(AssetBlob.data).where(AssetBlob.sha256 == sha256))
+    data = media_store.read(sha256)
     inline = content_type in INLINE_TYPES and not original
     response = send_file(
         io.BytesIO(data),

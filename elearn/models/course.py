@@ -341,13 +341,14 @@ class Lesson(db.Model):
 class AssetBlob(db.Model):
     """File contents, stored once however many versions (or courses) use the same bytes.
 
-    Kept in the database so that several application servers need no shared disk."""
+    The bytes are in `data` (the default store: several application servers need no shared
+    disk), or in S3-compatible object storage when `data` is NULL (elearn/media/store.py)."""
 
     __tablename__ = "asset_blobs"
 
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     size: Mapped[int] = mapped_column(Integer)
-    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    data: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
 
 class Asset(db.Model):
