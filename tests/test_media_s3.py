@@ -18,6 +18,15 @@ from conftest import csrf_token
 from factories_course import enrol
 from PIL import Image
 from sqlalchemy import func, select
+from test_activities_helpers import PDF, build_org
+from test_activity_evidence import (
+    test_the_download_is_an_attachment_under_a_sandbox as evidence_walk,
+)
+from test_authoring_upload import PNG as UPLOAD_PNG
+from test_authoring_upload import draft_course  # noqa: F401 (a fixture of the walk below)
+from test_authoring_upload import (
+    test_images_inline_attachments_as_downloads_for_editors_only as upload_walk,
+)
 from test_content_images import BIG, BIG_PNG, PHOTO, files
 from test_content_package import write_package
 
@@ -227,3 +236,28 @@ def test_flask_media_to_s3_moves_the_existing_files(
     assert client.get("/media/uji/v1/" + BIG + "?original=1").data == BIG_PNG
     again = runner.invoke(args=["media", "to-s3"])
     assert again.exit_code == 0 and "0 files" in again.output
+
+
+def in_the_bucket_only(url, *payloads):
+    """Every row's bytes are in the bucket (none in the database), these among them."""
+    assert all(data is None for data in db.session.scalars(select(AssetBlob.data)))
+    stored = set(objects(url).values())
+    assert all(p in stored for p in payloads)
+
+
+def test_draft_uploads_and_their_publication_use_the_bucket(
+    s3_server,
+    app,
+    client,
+    draft_course,  # noqa: F811 (the fixture imported above)
+    make_user,
+):
+    empty_bucket(s3_server)
+    upload_walk(app, client, draft_course, make_user)  # editors see them, learners once published
+    in_the_bucket_only(s3_server, UPLOAD_PNG)
+
+
+def test_activity_evidence_in_the_bucket_downloads_the_same(s3_server, app, make_unit, make_user):
+    empty_bucket(s3_server)
+    evidence_walk(app, build_org(make_unit, make_user))
+    in_the_bucket_only(s3_server, PDF)
