@@ -31,10 +31,11 @@ def register_cli(app):
         """Demo data for trying the product."""
 
     from .demo_generate import generate as demo_generate
-    from .supervision.cli import reminders
+    from .supervision.cli import reminders, team_figures_command
 
     demo.add_command(demo_generate)
     app.cli.add_command(reminders)
+    app.cli.add_command(team_figures_command)
 
     @demo.command("seed")
     def demo_seed():

@@ -89,6 +89,10 @@ class DefaultConfig:
     CONTENT_IMAGE_MAX_WIDTH = 1280
     # Where file bytes live (elearn/media/store.py): "database" (default), or "s3" for an
     # S3-compatible bucket (AWS, MinIO, Ceph...): ELEARN_MEDIA_STORE=s3 and the MEDIA_S3_*.
+    # Team dashboards over this many people read the summary per unit the worker keeps, counted
+    # again every TEAM_FIGURES_REFRESH_MINUTES (elearn/supervision/figures.py); smaller: live.
+    TEAM_FIGURES_MIN_PEOPLE = 20000
+    TEAM_FIGURES_REFRESH_MINUTES = 15
     MEDIA_STORE = "database"
     MEDIA_S3_ENDPOINT_URL = ""  # e.g. https://s3.example.go.id; empty: AWS
     MEDIA_S3_BUCKET = ""

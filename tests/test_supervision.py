@@ -264,6 +264,8 @@ def test_siasn_export_has_the_course_record_fields_in_order(app, client, agency,
 DASHBOARD_SUPERVISOR = 10  # + supervised units, units of the scope, courses, count, page, summary,
 # the viewer's pending follow-up surveys, the team's JP by source (10:20:70)
 DASHBOARD_ADMIN = 9  # an admin's scope needs no supervised units
+# Without filters the summary may come from the kept figures of a large instance: + their lookup.
+KEPT_LOOKUP = 1
 
 
 def _team_of(size, unit, supervisor, course, other):
@@ -293,11 +295,15 @@ def _team_of(size, unit, supervisor, course, other):
 def test_dashboard_queries_do_not_grow_with_the_team(client, agency, login_as, size):
     _team_of(size, agency.a1, agency.sup_a, agency.course, agency.other_course)
     login_as(agency.sup_a)
-    for url in ("/team", f"/team?course={agency.course.id}&status=overdue&sort=-activity"):
+    filtered = f"/team?course={agency.course.id}&status=overdue&sort=-activity"
+    for url, expected in (
+        ("/team", DASHBOARD_SUPERVISOR + KEPT_LOOKUP),
+        (filtered, DASHBOARD_SUPERVISOR),
+    ):
         with count_queries() as statements:
             response = client.get(url)
         assert response.status_code == 200
-        assert len(statements) == DASHBOARD_SUPERVISOR, statements
+        assert len(statements) == expected, statements
     html = text(client.get("/team"))
     assert f"{size + 3} orang ditemukan" in html
 

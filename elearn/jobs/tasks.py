@@ -89,6 +89,14 @@ def sweep_jobs():
     services.purge()
 
 
+@periodic("team.figures", crontab(minute="*"))
+def team_figures():
+    """The summary per unit of a large instance, counted again when due (figures.py)."""
+    from ..supervision import figures
+
+    figures.refresh()
+
+
 def _round_due(now):
     """Today's date in the instance's zone once the daily round's hour has come, else None."""
     cfg = current_app.config

@@ -173,5 +173,5 @@ __all__ = [
     "supervised_units",
 ]
 
-# Tables of the API, the Open Badges credentials and the xAPI outbox (imported from their modules).
-from . import api_token, open_badge, xapi  # noqa: F401
+# Tables of the API, the kept team figures, the Open Badges credentials and the xAPI outbox.
+from . import api_token, figures, open_badge, xapi  # noqa: F401

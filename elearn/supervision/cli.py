@@ -10,6 +10,7 @@ from functools import partial
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from ..extensions import db
 from ..notifications.services import notify_due_items, notify_team_digest, purge_read
@@ -125,3 +126,17 @@ def daily_round(on_day, now, no_digest=False):
     db.session.commit()
     out.append(f"badges: {badges} awarded")
     return out, counts["failed"]
+
+
+@click.command("team-figures")
+@with_appcontext
+def team_figures_command():
+    """Count the kept summary per unit of the team dashboards now (the worker does it every
+    TEAM_FIGURES_REFRESH_MINUTES on an instance of TEAM_FIGURES_MIN_PEOPLE people or more)."""
+    from . import figures
+
+    rows = figures.refresh(force=True)
+    if rows:
+        click.echo(f"summary per unit counted: {rows} units")
+    else:
+        click.echo(f"fewer than {figures.min_people()} active people: the dashboards count live")

@@ -457,8 +457,9 @@ class TeamQuery:
         rows = db.session.execute(self.rows(ids)).all()
         return sorted(rows, key=lambda r: position[r.id])
 
-    def by_unit(self):
-        """{unit id (None = no unit): UnitStats} of the people matching, in one GROUP BY."""
+    def by_unit(self, *extra):
+        """{unit id (None = no unit): UnitStats} of the people matching (and the `extra`
+        conditions on User), in one GROUP BY."""
         jp, pu = self.jp(self.people), self.per_user(self.people)
         jp_value = func.coalesce(jp.c.jp, 0)
         reached = func.sum(case((jp_value >= self.target, 1), else_=0))
@@ -475,7 +476,7 @@ class TeamQuery:
             .select_from(User)
             .outerjoin(jp, jp.c.user_id == User.id)
             .outerjoin(pu, pu.c.user_id == User.id)
-            .where(self.people_condition, *self._figure_conditions(jp, pu))
+            .where(self.people_condition, *extra, *self._figure_conditions(jp, pu))
             .group_by(User.unit_id)
         )
         out = {}
@@ -580,6 +581,7 @@ class Dashboard:
     year: int
     day: object
     units: list = field(default_factory=list)  # [(unit, depth)] of the scope
+    counted_at: object = None  # when the summary was counted, if kept (figures.py), not live
 
 
 def team_dashboard(viewer, filters, units, page=1, per_page=25, on_day=None):
@@ -589,7 +591,7 @@ def team_dashboard(viewer, filters, units, page=1, per_page=25, on_day=None):
     Queries: the summary by unit (whose head counts also give the total), the page's ids,
     the page's figures (plus what the viewer's scope itself loads)."""
     q = TeamQuery(viewer, filters, on_day, units)
-    by_unit = q.by_unit()
+    by_unit, counted_at = _summary(q, viewer, filters, units)
     totals = UnitStats()
     for stats in by_unit.values():
         totals.add(stats)
@@ -604,7 +606,34 @@ def team_dashboard(viewer, filters, units, page=1, per_page=25, on_day=None):
         year=filters.year,
         day=q.day,
         units=units,
+        counted_at=counted_at,
     )
+
+
+def _summary(q, viewer, filters, units):
+    """(figures per unit, when they were counted): the kept figures of a large view without
+    filters (elearn/supervision/figures.py), else (live, None)."""
+    from . import figures
+
+    filtered = q.course_mode or q.status_filter or q.jp_filter or (filters.search or "").strip()
+    kept = None if filtered or filters.year != q.day.year else figures.kept(filters.year, q.day)
+    if kept is None:
+        return q.by_unit(), None
+    outside = None  # a supervisor's people in scope outside the scope's units (direct reports)
+    if filters.unit is not None:
+        ids = {u.id for u, _depth in units if u.path.startswith(filters.unit.path)}
+    elif is_admin(viewer):
+        ids = set(kept.by_unit)
+    else:
+        ids = {u.id for u, _depth in units}
+        outside = or_(User.unit_id.is_(None), User.unit_id.not_in(sorted(ids) or [-1]))
+    rows = {uid: stats for uid, stats in kept.by_unit.items() if uid in ids}
+    if sum(s.head for s in rows.values()) < figures.min_people():
+        return q.by_unit(), None  # a small view: live
+    if outside is not None:
+        for uid, stats in q.by_unit(outside).items():
+            rows.setdefault(uid, UnitStats()).add(stats)
+    return rows, kept.counted_at
 
 
 def summarize(viewer, chosen, units, by_unit):
