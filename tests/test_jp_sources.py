@@ -155,7 +155,8 @@ MY_LEARNING = 9  # + enrolments, completions, progress, due dates, JP, surveys, 
 PERSON_VIEW = 16  # + the person and roles (2), supervised units, courses (2), attempts,
 # completions, activity years, JP by year, certificates, plan status, and what this feature
 # adds: the year's activities, JP by source, badges
-DASHBOARD = 10  # + supervised units, scope units, courses, summary, ids, page, surveys, by source
+DASHBOARD = 11  # + supervised units, scope units, courses, kept summary lookup, summary, ids,
+# page, surveys, by source
 
 
 @pytest.mark.parametrize("many", [False, True])
