@@ -45,8 +45,11 @@ document.addEventListener("DOMContentLoaded", function () {
       })
       .then(function (data) {
         if (data.status === "closed") {
-          closed = true;
-          window.location.assign(data.url);
+          if (!closed) {
+            // Closed elsewhere (another tab, the deadline): show the result.
+            closed = true;
+            window.location.assign(data.url);
+          }
         } else if (data.status === "saved" && !Object.keys(data.errors || {}).length) {
           // The server words it, in the instance's zone ("Tersimpan pukul 13.05 WITA").
           say(data.saved_label || form.getAttribute("data-saved-label"));
@@ -75,6 +78,12 @@ document.addEventListener("DOMContentLoaded", function () {
   });
   form.addEventListener("input", function () {
     later(1500);
+  });
+  // The sheet is being sent by its own buttons: no autosave after it, and no second trip to
+  // the result page (which would lose the message the first one shows).
+  form.addEventListener("submit", function () {
+    closed = true;
+    window.clearTimeout(timer);
   });
 
   // Countdown from the server's remaining seconds (the device's clock may be wrong).

@@ -4,6 +4,7 @@ links: never back to a finished quiz, blank questions named before submitting, a
 completion moment with the JP and the certificate's links."""
 
 import re
+import time
 
 import pytest
 from browser_steps import page_width, serious_accessibility_violations, sign_in
@@ -122,7 +123,11 @@ def test_a_learner_walks_the_course_by_its_next_links(live_server, request, lear
     arrive_at_open_quiz(page, "Ujian Akhir")
     page.get_by_role("button", name="Mulai kuis").click()
     page.locator("#quiz-sheet").wait_for()
+    posts = []
+    page.on("request", lambda r: r.method == "POST" and posts.append(r.url.rsplit("/", 1)[-1]))
     answer_correctly(page)
+    # The sheet sent at once, on a slow link: the autosave the answers scheduled must not follow.
+    page.route("**/submit", lambda route: (time.sleep(0.8), route.continue_()))
     submit(page)
     page.wait_for_url(re.compile(r"/attempts/\d+$"))
 
@@ -131,6 +136,7 @@ def test_a_learner_walks_the_course_by_its_next_links(live_server, request, lear
     expect(main.get_by_role("heading", name="Kursus selesai")).to_be_visible()
     expect(main.get_by_text("Anda memperoleh 2 JP.")).to_be_visible()
     expect(page.get_by_text("Selamat! Anda telah menyelesaikan Kursus Uji Kuis")).to_be_visible()
+    assert posts[posts.index("submit") :] == ["submit"]
     expect(page.get_by_text("Jawaban Anda telah dikirim.")).to_have_count(0)
     expect(page.get_by_role("button", name=re.compile("Coba lagi|Ulangi|Mulai"))).to_have_count(0)
     number = db.session.scalar(
