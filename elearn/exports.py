@@ -7,10 +7,11 @@ is kept by a shared cache. No view writes rows by itself.
 
 import csv
 import io
+from decimal import Decimal
 from urllib.parse import quote
 
 from flask import Response, current_app, g
-from openpyxl import Workbook
+from rustpy_xlsxwriter import FastExcel
 
 # A spreadsheet reads a cell starting with one of these as a formula (or as a DDE payload).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -46,22 +47,56 @@ def csv_bytes(header, rows, delimiter=";"):
     return out.getvalue().encode("utf-8")
 
 
+# What a worksheet name may not hold, and the longest text a cell holds (Excel's limits).
+SHEET_NAME_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", "-"))
+XLSX_MAX_TEXT = 32767
+
+
+def _xlsx_cell(value, as_text):
+    if as_text and value not in ("", None):
+        value = str(value)
+    value = safe_cell(value)
+    if isinstance(value, str):
+        return value[:XLSX_MAX_TEXT] if value else None
+    if isinstance(value, (bool, int, float, Decimal)):
+        return value
+    return str(value)
+
+
+def _column_keys(header):
+    """The header's names, made distinct (the writer keys a row's cells by column name): a
+    second "Komentar" becomes "Komentar (2)"."""
+    keys, seen = [], set()
+    for h in header:
+        key, n = safe_cell(str(h)) or "-", 1
+        while key in seen:
+            n += 1
+            key = f"{safe_cell(str(h))} ({n})"
+        seen.add(key)
+        keys.append(key)
+    return keys
+
+
 def xlsx_bytes(header, rows, title, text_columns=()):
-    """XLSX bytes (one sheet), written row by row in openpyxl's write-only mode. Columns in
-    `text_columns` (e.g. NIPs) are written as text so that no digits are lost."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=str(title)[:31] or "Sheet")
-    if header is not None:
-        ws.append([safe_cell(str(h)) for h in header])
-    for row in rows:
-        out = []
-        for i, v in enumerate(row):
-            if i in text_columns and v not in ("", None):
-                v = str(v)
-            out.append(safe_cell(v))
-        ws.append(out)
+    """XLSX bytes (one sheet), streamed row by row by rust_xlsxwriter (rustpy-xlsxwriter) in
+    its constant-memory mode: the header row, then the rows. Columns in `text_columns` (e.g.
+    NIPs) are written as text so that no digits are lost; text longer than a cell holds is cut
+    at Excel's limit."""
+    keys = _column_keys(header)
+    text = set(text_columns)
+
+    def records():
+        empty = True
+        for row in rows:
+            empty = False
+            cells = enumerate(zip(keys, row, strict=False))
+            yield {k: _xlsx_cell(v, i in text) for i, (k, v) in cells}
+        if empty:  # a row of empty cells is not written: the file holds the header alone
+            yield dict.fromkeys(keys)
+
+    name = str(title).translate(SHEET_NAME_FORBIDDEN).strip("'")[:31] or "Sheet"
     buf = io.BytesIO()
-    wb.save(buf)
+    FastExcel(buf).sheet(name, records()).save()
     return buf.getvalue()
 
 
