@@ -37,14 +37,17 @@ def safe_cell(value):
 def csv_bytes(header, rows, delimiter=";"):
     """CSV bytes: UTF-8 with a byte order mark and CRLF, what Excel in an Indonesian locale opens
     directly (semicolons by default)."""
-    out = io.StringIO()
+    buf = io.BytesIO()
+    # Encoded as it is written: the text is never held beside its bytes.
+    out = io.TextIOWrapper(buf, encoding="utf-8", newline="", write_through=False)
     out.write("\ufeff")
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     if header is not None:
         writer.writerow([safe_cell(str(h)) for h in header])
     for row in rows:
         writer.writerow([safe_cell(v) for v in row])
-    return out.getvalue().encode("utf-8")
+    out.flush()
+    return buf.getvalue()
 
 
 # What a worksheet name may not hold, and the longest text a cell holds (Excel's limits).
