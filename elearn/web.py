@@ -243,9 +243,11 @@ def init_web(app):
     app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.globals["public_url"] = public_url
 
+    from .routing import init_template_urls
     from .static_files import init_static
 
     init_static(app)
+    init_template_urls(app)
 
     from .extensions import compress
 
