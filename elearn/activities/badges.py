@@ -10,12 +10,13 @@ INSERT ... ON CONFLICT DO NOTHING make two runs at once give one award. Services
 never commit.
 """
 
+import functools
 from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, bindparam, case, func, select
 
 from ..dbutil import insert_many_if_absent
 from ..extensions import db
@@ -270,12 +271,18 @@ class Earned:
     awarded_at: object
 
 
+@functools.cache
+def _badges_statement():
+    """Built once per process: My learning shows the badges on every visit."""
+    return (
+        select(BadgeAward.badge, BadgeAward.year, BadgeAward.awarded_at)
+        .where(BadgeAward.user_id == bindparam("user_id"))
+        .order_by(BadgeAward.awarded_at.desc(), BadgeAward.id.desc())
+    )
+
+
 def badges_of(user_id):
     """The person's badges, newest first, in one query (an award of a rule no longer in the
     registry is left out)."""
-    rows = db.session.execute(
-        select(BadgeAward.badge, BadgeAward.year, BadgeAward.awarded_at)
-        .where(BadgeAward.user_id == user_id)
-        .order_by(BadgeAward.awarded_at.desc(), BadgeAward.id.desc())
-    )
+    rows = db.session.execute(_badges_statement(), {"user_id": user_id})
     return [Earned(BY_CODE[code], year, at) for code, year, at in rows if code in BY_CODE]

@@ -483,38 +483,49 @@ class MyLearning:
         return not (self.assigned or self.in_progress or self.completed)
 
 
-def my_learning(user, now=None):
-    """Everything the My learning page shows, in a fixed number of queries."""
-    enrollments = db.session.scalars(
+def _my_enrollments_statement():
+    return (
         select(Enrollment)
-        .where(Enrollment.user_id == user.id)
+        .where(Enrollment.user_id == bindparam("user_id"))
         .options(
             joinedload(Enrollment.course).joinedload(Course.current_version),
             joinedload(Enrollment.version),
         )
-    ).all()
-    completed = [
-        CompletedEntry(*row)
-        for row in db.session.execute(
-            select(
-                Course.slug,
-                CourseVersion.title,
-                Completion.completed_at,
-                Completion.jp,
-                Completion.final_score,
-                Completion.id,
-                Certificate.number,
-            )
-            .join(Course, Course.id == Completion.course_id)
-            .join(CourseVersion, CourseVersion.id == Completion.version_id)
-            .outerjoin(
-                Certificate,
-                and_(Certificate.completion_id == Completion.id, Certificate.revoked_at.is_(None)),
-            )
-            .where(Completion.user_id == user.id)
-            .order_by(Completion.completed_at.desc())
+    )
+
+
+def _my_completions_statement():
+    return (
+        select(
+            Course.slug,
+            CourseVersion.title,
+            Completion.completed_at,
+            Completion.jp,
+            Completion.final_score,
+            Completion.id,
+            Certificate.number,
         )
-    ]
+        .join(Course, Course.id == Completion.course_id)
+        .join(CourseVersion, CourseVersion.id == Completion.version_id)
+        .outerjoin(
+            Certificate,
+            and_(Certificate.completion_id == Completion.id, Certificate.revoked_at.is_(None)),
+        )
+        .where(Completion.user_id == bindparam("user_id"))
+        .order_by(Completion.completed_at.desc())
+    )
+
+
+# Built once: My learning is the page every learner opens first.
+_MY_ENROLLMENTS = _my_enrollments_statement()
+_MY_COMPLETIONS = _my_completions_statement()
+
+
+def my_learning(user, now=None):
+    """Everything the My learning page shows, in a fixed number of queries."""
+    mine = {"user_id": user.id}
+    enrollments = db.session.scalars(_MY_ENROLLMENTS, mine).all()
+    completed = [CompletedEntry(*row) for row in db.session.execute(_MY_COMPLETIONS, mine)]
     done_courses = {e.course_slug for e in completed}
     open_ = [
         e

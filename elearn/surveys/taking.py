@@ -1,12 +1,13 @@
 """The surveys a person owes and their answers: the reaction survey at completion (which may
 gate the certificate), the follow-up on the job N weeks later, exactly-once submission."""
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from ..certificates.services import issue_certificate
 from ..extensions import db
@@ -295,6 +296,16 @@ class Pending:
 
 def pending_for(user_id, day, audience=None):
     """The open surveys `user_id` owes on `day` (opened already), oldest first. One query."""
+    params = {"user_id": user_id, "day": day}
+    if audience is not None:
+        params["audience"] = str(audience)
+    rows = db.session.execute(_pending_statement(audience is not None), params)
+    return [Pending(*row) for row in rows]
+
+
+@functools.cache
+def _pending_statement(by_audience):
+    """Built once per process (My learning asks on every visit)."""
     query = (
         select(
             SurveyInvitation.id,
@@ -310,16 +321,16 @@ def pending_for(user_id, day, audience=None):
         .outerjoin(CourseVersion, CourseVersion.id == SurveyInvitation.version_id)
         .join(User, User.id == SurveyInvitation.subject_id)
         .where(
-            SurveyInvitation.respondent_id == user_id,
+            SurveyInvitation.respondent_id == bindparam("user_id"),
             SurveyInvitation.state == InvitationState.OPEN,
-            SurveyInvitation.opens_on <= day,
+            SurveyInvitation.opens_on <= bindparam("day"),
         )
         .order_by(SurveyInvitation.opens_on, SurveyInvitation.id)
         .limit(PENDING_MAX)
     )
-    if audience is not None:
-        query = query.where(SurveyInvitation.audience == str(audience))
-    return [Pending(*row) for row in db.session.execute(query)]
+    if by_audience:
+        query = query.where(SurveyInvitation.audience == bindparam("audience"))
+    return query
 
 
 def reaction_invitation(completion_id):
