@@ -4,9 +4,11 @@ Few entries, so that the bar stays on one line on an office PC (1366 px): a feat
 pages are reached from its entry's page (the learner's competencies lead to the development
 plan; the admin's entry is a page listing every admin area)."""
 
-from flask import current_app, request, url_for
+from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+
+from .routing import kept_url_for
 
 # (key, endpoint, label, roles that see it (None = every signed-in user),
 #  endpoint prefixes under which the entry is the current one)
@@ -83,6 +85,6 @@ def nav_items():
             continue
         active = request.endpoint == endpoint or _current(request.endpoint, marks)
         items.append(
-            {"key": key, "url": url_for(endpoint), "label": label, "active": active}
+            {"key": key, "url": kept_url_for(endpoint), "label": label, "active": active}
         )  # fmt: skip
     return items

@@ -8,7 +8,7 @@ a builder is compiled the first time an address of that endpoint is built, then 
 from math import inf
 from time import monotonic
 
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 from werkzeug.routing import Rule
 
 
@@ -57,3 +57,9 @@ def init_template_urls(app):
         return url
 
     app.jinja_env.globals["url_for"] = url_for
+
+
+def kept_url_for(endpoint, **values):
+    """url_for through the per-process addresses above, for code that builds the layout's
+    links (the navigation)."""
+    return current_app.jinja_env.globals["url_for"](endpoint, **values)
