@@ -5,10 +5,8 @@ says so, and `flask media to-s3` moves an instance's existing files."""
 
 import io
 import os
-import socket
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 
@@ -16,6 +14,7 @@ import boto3
 import pytest
 from conftest import csrf_token
 from factories_course import enrol
+from local_servers import free_port, wait_for_port
 from PIL import Image
 from sqlalchemy import func, select
 from test_activities_helpers import PDF, build_org
@@ -39,12 +38,6 @@ BUCKET, PREFIX = "elearn-media", "uji/blobs/"
 BIN = Path(sys.executable).parent
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def s3_server(tmp_path_factory):
     port = free_port()
@@ -55,16 +48,7 @@ def s3_server(tmp_path_factory):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                raise RuntimeError("the S3 server did not start") from None
-            time.sleep(0.1)
+    wait_for_port(proc, port, "the S3 server")
     url = f"http://127.0.0.1:{port}"
     client(url).create_bucket(Bucket=BUCKET)
     yield url

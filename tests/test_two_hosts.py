@@ -31,6 +31,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from local_servers import free_port
 from sqlalchemy import create_engine, make_url, text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,12 +56,6 @@ pytestmark = [
         reason="needs redis-server, nginx and openssl (scripts/system-deps.sh installs them)",
     ),
 ]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_until(check, what, timeout=30):

@@ -6,9 +6,7 @@ default nothing is queued."""
 import base64
 import json
 import os
-import socket
 import subprocess
-import time
 import urllib.request
 from datetime import timedelta
 from pathlib import Path
@@ -16,6 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import csrf_token
 from factories_course import enrol, import_course, mark_done, write_course
+from local_servers import free_port, wait_for_port
 from sqlalchemy import select
 
 from elearn.content.quizparse import option_key
@@ -30,12 +29,6 @@ ROOT = Path(__file__).resolve().parent.parent
 LRS_PYTHON = ROOT / ".venv-lrs" / "bin" / "python"
 KEY, SECRET = "elearn", "rahasia-lrs"
 NIP = "199001152015031001"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -61,16 +54,7 @@ def lrs(tmp_path_factory):
         env=env, cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}/xAPI"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                raise RuntimeError("the LRS did not start") from None
-            time.sleep(0.2)
+    wait_for_port(proc, port, "the LRS", timeout=60, pause=0.2)
     yield url
     proc.terminate()
     proc.wait(10)
