@@ -71,10 +71,11 @@ def _column_keys(header):
     second "Komentar" becomes "Komentar (2)"."""
     keys, seen = [], set()
     for h in header:
-        key, n = safe_cell(str(h)) or "-", 1
+        name = safe_cell(str(h)) or "-"
+        key, n = name, 1
         while key in seen:
             n += 1
-            key = f"{safe_cell(str(h))} ({n})"
+            key = f"{name} ({n})"
         seen.add(key)
         keys.append(key)
     return keys
